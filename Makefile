@@ -1,0 +1,48 @@
+# peer-forum: `make run` starts the app on http://127.0.0.1:5000 (SQLite under instance/),
+# `make test` runs the whole suite (lint, SQLite, then PostgreSQL when a server answers).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export FLASK_APP := forum
+
+.PHONY: run test test-sqlite test-postgres lint format bench demo clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: sudo apt-get install python3-venv"; exit 1; }
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask setup-token
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+demo: $(STAMP)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest
+
+test-postgres: $(STAMP)
+	$(BIN)/pytest --db postgresql
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) artifacts

@@ -1,0 +1,76 @@
+"""Flask commands: ``flask --app forum <command>``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from forum.services import mail as mail_service
+from forum.services import site
+from forum.services.errors import DomainError, ValidationFailed
+
+users = AppGroup("users", help="Manage people.")
+mail = AppGroup("mail", help="The outbox of emails.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(mail)
+    app.cli.add_command(setup_token)
+    app.cli.add_command(seed_demo)
+
+
+@users.command("create-admin")
+@click.option("--name", "display_name", prompt="Display name")
+@click.option("--email", prompt="Email")
+@click.option("--network-name", default=None, help="Name of the network (first setup only).")
+@click.password_option("--password", help="Prompted for when not given.")
+def create_admin(display_name: str, email: str, network_name: str | None, password: str) -> None:
+    """Create an administrator. On an empty site this also sets the network up."""
+    try:
+        if site.settings() is None:
+            name = network_name or click.prompt("Name of your network")
+            admin = site.complete_setup(
+                network_name=name, display_name=display_name, email=email, password=password
+            )
+        else:
+            admin = site.create_admin(display_name=display_name, email=email, password=password)
+    except ValidationFailed as exc:
+        for field, messages in exc.field_errors.items():
+            for message in messages:
+                click.echo(f"{field}: {message}", err=True)
+        raise SystemExit(1) from exc
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Administrator {admin.display_name} <{admin.email}> created.")
+
+
+@click.command("setup-token")
+def setup_token() -> None:
+    """Print the one-time link that opens the setup page (until the network is set up)."""
+    if site.is_set_up():
+        click.echo("This network is already set up; the setup page is closed.")
+        return
+    site.announce_setup_token()
+
+
+@mail.command("deliver")
+def deliver() -> None:
+    """Send every email that is due, including retries of earlier failures."""
+    sent, failed = mail_service.deliver_due(limit=1000)
+    click.echo(f"{sent} sent, {failed} failed (kept for a later retry).")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Fill an empty database with believable demo content, and say how to sign in."""
+    from forum.services import demo
+
+    try:
+        accounts = demo.seed()
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Demo data created. Sign in at http://127.0.0.1:5000/signin as:")
+    for role, email, password in accounts:
+        click.echo(f"  {role:<28} {email:<36} password: {password}")

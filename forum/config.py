@@ -1,0 +1,139 @@
+"""Settings: safe defaults, then ``FORUM_*`` environment variables, then the caller's overrides.
+
+Every setting can be given as an environment variable with the ``FORUM_`` prefix, for example
+``FORUM_DATABASE_URL=postgresql://...`` or ``FORUM_ENV=production``. Values are parsed as JSON
+when they can be (``FORUM_RATELIMIT_ENABLED=false``), otherwise kept as strings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with the settings it was given."""
+
+
+class Defaults:
+    ENV = "development"  # development | production | testing
+    DATABASE_URL: str | None = None  # default: SQLite under instance/
+    REDIS_URL: str | None = None  # enables Redis for rate limits and live updates
+    SECRET_KEY: str | None = None
+    TRUSTED_HOSTS: list[str] | None = None
+    PROXY_FIX = False  # trust one proxy's X-Forwarded-* headers
+    TIMEZONE = "Europe/London"  # how times are shown to members
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    MAX_CONTENT_LENGTH = 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "forum_session"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_NAME = "forum_remember"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+    # A long reply may be written over more than an hour: the token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_SIGNIN = "6 per minute;30 per hour"
+    RATELIMIT_RESET = "5 per minute;20 per hour"
+    RATELIMIT_APPLY = "5 per minute;20 per hour"
+
+    MAIL_FROM = "peer-forum <no-reply@localhost>"
+    SMTP_HOST: str | None = None  # without it, mails are written under instance/mail/
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_STARTTLS = True
+    SMTP_TIMEOUT = 10
+
+    PASSWORD_RESET_HOURS = 2
+    EMAIL_CHANGE_HOURS = 24
+    INVITATION_DAYS = 14
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 4
+    MIN_PASSWORD_STRENGTH = 3  # zxcvbn score 0..4
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` and derive the settings that depend on others.
+
+    Raises ConfigError when production is missing a secret or its trusted hosts.
+    """
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("FORUM")
+    if overrides:
+        app.config.update(overrides)
+    cfg = app.config
+    env = cfg["ENV"]
+    if env not in {"development", "production", "testing"}:
+        raise ConfigError(f"FORUM_ENV must be development, production or testing, not {env!r}.")
+    cfg["TESTING"] = cfg.get("TESTING", False) or env == "testing"
+    cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), Path(app.instance_path))
+    cfg["RATELIMIT_STORAGE_URI"] = cfg.get("REDIS_URL") or "memory://"
+    if isinstance(cfg.get("TRUSTED_HOSTS"), str):
+        cfg["TRUSTED_HOSTS"] = [h.strip() for h in cfg["TRUSTED_HOSTS"].split(",") if h.strip()]
+    if env == "production":
+        _production(app)
+    elif not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _production(app: Flask) -> None:
+    cfg = app.config
+    if not cfg.get("SECRET_KEY") or len(str(cfg["SECRET_KEY"])) < 32:
+        raise ConfigError(
+            "FORUM_SECRET_KEY is not set (or shorter than 32 characters). In production the app "
+            "will not start without it. Generate one with: "
+            "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if not cfg.get("TRUSTED_HOSTS"):
+        raise ConfigError(
+            "FORUM_TRUSTED_HOSTS is not set. In production list the host names the forum is "
+            "served on (for example FORUM_TRUSTED_HOSTS=forum.example.org), so links in emails "
+            "can never carry a spoofed host."
+        )
+    cfg["DEBUG"] = False
+    cfg["SESSION_COOKIE_SECURE"] = True
+    cfg["REMEMBER_COOKIE_SECURE"] = True
+    cfg["PREFERRED_URL_SCHEME"] = "https"
+
+
+def database_uri(url: str | None, instance: Path) -> str:
+    """The SQLAlchemy URL: PostgreSQL through psycopg 3, or SQLite under instance/ by default."""
+    if not url:
+        instance.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance / 'forum.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key made once for this installation and kept in instance/ (development only)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

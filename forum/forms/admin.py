@@ -1,0 +1,53 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from forum.models import Role
+
+
+class RegionForm(FlaskForm):
+    name = StringField(
+        "Region name",
+        validators=[
+            DataRequired("Give the region a name."),
+            Length(max=80, message="Use at most 80 characters."),
+        ],
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        "Role",
+        choices=[
+            (Role.MEMBER.value, "Member"),
+            (Role.MODERATOR.value, "Moderator"),
+            (Role.ADMIN.value, "Administrator"),
+        ],
+    )
+
+
+class CrisisContactForm(FlaskForm):
+    name = StringField(
+        "Service", validators=[Length(max=120, message="Use at most 120 characters.")]
+    )
+    description = TextAreaField(
+        "When to use it", validators=[Length(max=500, message="Use at most 500 characters.")]
+    )
+    phone = StringField("Phone number", validators=[Length(max=40, message="Too long.")])
+    sms = StringField("Text number", validators=[Length(max=80, message="Too long.")])
+    url = StringField("Website", validators=[Length(max=300, message="Too long.")])
+
+
+class SettingsForm(FlaskForm):
+    network_name = StringField(
+        "Network name",
+        validators=[DataRequired("Give the network a name."), Length(max=120)],
+    )
+    house_rules = TextAreaField(
+        "House rules (Markdown)",
+        validators=[Length(max=20000, message="Use at most 20,000 characters.")],
+    )
+    privacy_notice = TextAreaField(
+        "Privacy notice (Markdown)",
+        validators=[Length(max=20000, message="Use at most 20,000 characters.")],
+    )

@@ -1,0 +1,1 @@
+"""Business rules. Services take plain values, raise the errors in ``errors`` and commit once."""

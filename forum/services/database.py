@@ -1,0 +1,39 @@
+"""Database connection settings that make SQLite fit for a busy evening."""
+
+import sqlalchemy as sa
+from flask import Flask, has_request_context, request
+
+from forum.extensions import db
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def tune_sqlite(app: Flask) -> None:
+    """Make SQLite safe under concurrent requests.
+
+    WAL lets readers go on while one member writes; a busy timeout makes a writer wait its
+    turn instead of failing with "database is locked". Transactions of requests that change
+    things (POST and friends) begin with ``BEGIN IMMEDIATE``, taking the write lock up front:
+    a deferred transaction that reads and then writes could otherwise fail at once when
+    another writer got in between (SQLITE_BUSY_SNAPSHOT), which no timeout can cure. Reading
+    requests keep plain deferred transactions and never wait for writers.
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):
+        writing = has_request_context() and request.method not in READ_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

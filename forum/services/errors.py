@@ -1,0 +1,27 @@
+"""Domain errors raised by services and turned into messages by views."""
+
+
+class DomainError(Exception):
+    """Something the person asked for cannot be done; ``str(error)`` says why, kindly."""
+
+
+class NotAllowed(DomainError):
+    """The person may not do this (views usually answer 404 so nothing leaks)."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the person may not know it exists."""
+
+
+class Conflict(DomainError):
+    """Someone else changed the thing first (for example, another moderator decided)."""
+
+
+class ValidationFailed(DomainError):
+    """Input was refused; ``field_errors`` maps form field names to messages."""
+
+    def __init__(self, field_errors: dict[str, str | list[str]]):
+        self.field_errors = {
+            k: [v] if isinstance(v, str) else list(v) for k, v in field_errors.items()
+        }
+        super().__init__("; ".join(m for ms in self.field_errors.values() for m in ms))

@@ -1,0 +1,169 @@
+"""Administrators: regions, roles, crisis contacts and the network's settings."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from forum.extensions import db
+from forum.forms import add_errors
+from forum.forms.admin import CrisisContactForm, RegionForm, RoleForm, SettingsForm
+from forum.models import Role
+from forum.permissions import admin_required
+from forum.services import site
+from forum.services.errors import Conflict, NotFound, ValidationFailed
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return render_template("admin/index.html")
+
+
+@bp.route("/regions", methods=["GET", "POST"])
+@admin_required
+def regions():
+    form = RegionForm()
+    if form.validate_on_submit():
+        try:
+            region = site.save_region(form.name.data)
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash(f"Region “{region.name}” added.", "success")
+            return redirect(url_for("admin.regions"))
+    return render_template(
+        "admin/regions.html", form=form, regions=site.regions(include_archived=True)
+    ), 422 if form.errors else 200
+
+
+@bp.post("/regions/<int:region_id>")
+@admin_required
+def edit_region(region_id: int):
+    """Rename, move up or down, archive or restore one region (the button says which)."""
+    action = request.form.get("action", "rename")
+    form = RegionForm()
+    try:
+        if action == "rename":
+            if not form.validate():
+                raise ValidationFailed(form.errors)
+            site.save_region(form.name.data, region_id)
+        elif action in ("up", "down"):
+            site.move_region(region_id, -1 if action == "up" else 1)
+        elif action in ("archive", "restore"):
+            site.set_region_archived(region_id, action == "archive")
+        else:
+            abort(400)
+    except (NotFound, ValidationFailed) as exc:
+        flash(str(exc), "warning")
+    else:
+        flash("Regions updated.", "success")
+    return redirect(url_for("admin.regions"))
+
+
+@bp.get("/members")
+@admin_required
+def members():
+    query = request.args.get("q", "").strip()[:100]
+    page = db.paginate(site.member_directory(query), per_page=50, error_out=False)
+    return render_template("admin/members.html", page=page, q=query, role_form=RoleForm())
+
+
+@bp.post("/members/<int:member_id>/role")
+@admin_required
+def set_role(member_id: int):
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            member = site.set_role(member_id, Role(form.role.data))
+        except (Conflict, NotFound) as exc:
+            flash(str(exc), "warning")
+        else:
+            flash(f"{member.display_name} is now {member.role.value}.", "success")
+    else:
+        flash("Choose a role from the list.", "warning")
+    return redirect(url_for("admin.members", q=request.args.get("q", "")))
+
+
+@bp.route("/crisis-contacts", methods=["GET", "POST"])
+@admin_required
+def crisis_contacts():
+    form = CrisisContactForm()
+    if form.validate_on_submit():
+        try:
+            site.save_crisis_contact(None, **_contact_fields(form))
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash("Contact added.", "success")
+            return redirect(url_for("admin.crisis_contacts"))
+    return render_template(
+        "admin/crisis_contacts.html", form=form, contacts=site.crisis_contacts()
+    ), 422 if form.errors else 200
+
+
+def _contact_fields(form: CrisisContactForm) -> dict[str, str]:
+    return {name: form[name].data for name in ("name", "description", "phone", "sms", "url")}
+
+
+@bp.route("/crisis-contacts/<int:contact_id>", methods=["GET", "POST"])
+@admin_required
+def edit_crisis_contact(contact_id: int):
+    try:
+        contact = site.crisis_contact(contact_id)
+    except NotFound:
+        abort(404)
+    form = CrisisContactForm(obj=contact)
+    if form.validate_on_submit():
+        try:
+            site.save_crisis_contact(contact_id, **_contact_fields(form))
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash("Contact saved.", "success")
+            return redirect(url_for("admin.crisis_contacts"))
+    return render_template(
+        "admin/crisis_contact_edit.html", form=form, contact=contact
+    ), 422 if form.errors else 200
+
+
+@bp.post("/crisis-contacts/<int:contact_id>/<any(up, down, delete):action>")
+@admin_required
+def change_crisis_contact(contact_id: int, action: str):
+    try:
+        if action == "delete":
+            site.delete_crisis_contact(contact_id)
+        else:
+            site.move_crisis_contact(contact_id, -1 if action == "up" else 1)
+    except NotFound as exc:
+        flash(str(exc), "warning")
+    return redirect(url_for("admin.crisis_contacts"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings():
+    current = site.settings()
+    form = SettingsForm(
+        data={
+            "network_name": current.network_name,
+            "house_rules": current.house_rules_source,
+            "privacy_notice": current.privacy_notice_source,
+        }
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            site.update_settings(
+                network_name=form.network_name.data,
+                house_rules=form.house_rules.data,
+                privacy_notice=form.privacy_notice.data,
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash("Settings saved.", "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, site=current), (
+        422 if form.errors else 200
+    )

@@ -1,0 +1,50 @@
+"""What every template can use: the network's name, the signed-in member, small helpers."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, has_request_context
+from flask_login import current_user
+
+from forum.models import utcnow
+from forum.services import membership, site
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
+    app.add_template_filter(_when, "when")
+    app.add_template_filter(_iso, "iso")
+
+
+def _context() -> dict:
+    settings = site.settings()
+    signed_in = has_request_context() and current_user.is_authenticated
+    member = current_user if signed_in and current_user.is_member else None
+    return {
+        "site_settings": settings,
+        "now": utcnow(),
+        "network_name": settings.network_name if settings else "peer-forum",
+        "member": member,
+        "waiting_applications": membership.pending_count() if member and member.is_moderator else 0,
+    }
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else ""
+
+
+def _when(value: datetime | None) -> str:
+    """A calm, readable time: "just now", "5 minutes ago", "3 March 2026 at 14:05"."""
+    if value is None:
+        return ""
+    seconds = (utcnow() - value).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+    if seconds < 86400:
+        hours = int(seconds // 3600)
+        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"

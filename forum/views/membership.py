@@ -1,0 +1,111 @@
+"""Applying to join, redeeming an invitation, and the status page of people not yet in."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user
+
+from forum.extensions import limiter
+from forum.forms import add_errors
+from forum.forms.membership import ApplicationForm, InvitationRedeemForm, JoinForm
+from forum.permissions import for_signed_in, keeps_input_on_csrf_error, public
+from forum.services import membership, site
+from forum.services.errors import NotFound, ValidationFailed
+
+bp = Blueprint("membership", __name__)
+
+
+def _region_choices(form: JoinForm, default_region_id: int | None = None) -> None:
+    form.region_id.choices = [("", "Choose your region")] + [(r.id, r.name) for r in site.regions()]
+    if default_region_id and form.region_id.data is None:
+        form.region_id.data = default_region_id
+
+
+def _application(form: JoinForm) -> membership.Application:
+    return membership.Application(
+        display_name=form.display_name.data,
+        email=form.email.data,
+        password=form.password.data,
+        region_id=form.region_id.data,
+        organisation=form.organisation.data,
+        reason=form.data.get("reason") or "",
+        accept_house_rules=form.accept_house_rules.data,
+        accept_health_data=form.accept_health_data.data,
+    )
+
+
+def _require_setup():
+    if site.settings() is None:
+        abort(404)
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_APPLY"], methods=["POST"])
+@public
+@keeps_input_on_csrf_error
+def apply():
+    _require_setup()
+    form = ApplicationForm()
+    _region_choices(form)
+    if form.validate_on_submit():
+        try:
+            membership.apply(_application(form))
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            return redirect(url_for("membership.received"))
+    status = 422 if form.errors else 200
+    return render_template("membership/apply.html", form=form), status
+
+
+@bp.get("/apply/received")
+@public
+def received():
+    return render_template("membership/received.html")
+
+
+@bp.get("/apply/house-rules")
+@public
+def house_rules():
+    _require_setup()
+    return render_template("membership/document.html", which="house_rules")
+
+
+@bp.get("/apply/privacy-notice")
+@public
+def privacy_notice():
+    _require_setup()
+    return render_template("membership/document.html", which="privacy_notice")
+
+
+@bp.get("/status")
+@for_signed_in
+def status():
+    if current_user.is_member:
+        return redirect(url_for("pages.home"))
+    return render_template("membership/status.html", person=current_user)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_APPLY"], methods=["POST"])
+@public
+@keeps_input_on_csrf_error
+def redeem_invitation(token: str):
+    try:
+        invitation = membership.open_invitation(token)
+    except NotFound as exc:
+        return render_template("membership/invitation_closed.html", message=str(exc)), 410
+    form = InvitationRedeemForm()
+    _region_choices(form, invitation.region_id)
+    if form.validate_on_submit():
+        try:
+            member = membership.redeem_invitation(token, _application(form))
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        except NotFound as exc:
+            return render_template("membership/invitation_closed.html", message=str(exc)), 410
+        else:
+            session.clear()
+            login_user(member)
+            flash(f"Welcome to {site.settings().network_name}, {member.display_name}.", "success")
+            return redirect(url_for("pages.home"))
+    status = 422 if form.errors else 200
+    return render_template("membership/invite.html", form=form, invitation=invitation), status
