@@ -56,6 +56,8 @@ def _go(endpoint: str, **values):
 
 def enforce_membership():
     """Before every request: only active members get past, unless the view says otherwise."""
+    if request.routing_exception is not None:
+        return None  # no such page (or a bad host): the 404 or 400 that follows shows nothing
     access = access_of(request.endpoint)
     if access == PUBLIC:
         return None

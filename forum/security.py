@@ -32,7 +32,11 @@ def init_app(app: Flask) -> None:
 
 def _require_setup():
     """Until the network has been set up, every page leads to the setup page."""
-    if request.endpoint in ("setup.setup", "static", "pages.urgent_help"):
+    if request.routing_exception is not None or request.endpoint in (
+        "setup.setup",
+        "static",
+        "pages.urgent_help",
+    ):
         return None
     from forum.services import site
 

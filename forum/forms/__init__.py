@@ -1,8 +1,23 @@
 """Form classes (Flask-WTF): field shapes and limits. Business rules live in services."""
 
+from flask_wtf import FlaskForm
 from wtforms import Field
 
 from forum.services.errors import ValidationFailed
+
+
+def _without_nul(value):
+    # NUL cannot be stored in PostgreSQL text and never belongs in what people write.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Form(FlaskForm):
+    """Every form of the app: CSRF-protected, and text never carries NUL characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            options["filters"] = (*options.get("filters", ()), _without_nul)
+            return unbound_field.bind(form=form, **options)
 
 
 def add_errors(form, error: ValidationFailed) -> None:

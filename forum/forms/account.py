@@ -1,7 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
+from forum.forms import Form
 from forum.forms.auth import NewPasswordForm
 
 
@@ -11,7 +11,7 @@ class ChangePasswordForm(NewPasswordForm):
     )
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(Form):
     email = EmailField("New email address", validators=[DataRequired("Enter the new address.")])
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]

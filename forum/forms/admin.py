@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from forum.forms import Form
 from forum.models import Role
 
 
-class RegionForm(FlaskForm):
+class RegionForm(Form):
     name = StringField(
         "Region name",
         validators=[
@@ -15,7 +15,7 @@ class RegionForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(
         "Role",
         choices=[
@@ -26,7 +26,7 @@ class RoleForm(FlaskForm):
     )
 
 
-class CrisisContactForm(FlaskForm):
+class CrisisContactForm(Form):
     name = StringField(
         "Service", validators=[Length(max=120, message="Use at most 120 characters.")]
     )
@@ -38,7 +38,7 @@ class CrisisContactForm(FlaskForm):
     url = StringField("Website", validators=[Length(max=300, message="Too long.")])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     network_name = StringField(
         "Network name",
         validators=[DataRequired("Give the network a name."), Length(max=120)],

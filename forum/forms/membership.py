@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -8,16 +7,39 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    ValidationError,
+)
 
+from forum.forms import Form
+from forum.services import passwords
 from forum.services.passwords import MAX_LENGTH
+
+
+class StrongPassword:
+    """The password strength rule of the passwords service, shown with the other field errors."""
+
+    def __init__(self, *related: str):
+        self.related = related
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        inputs = [str(form[name].data or "") for name in self.related if name in form]
+        if reason := passwords.weakness(field.data, inputs):
+            raise ValidationError(reason)
 
 
 def _region_choice(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class AccountFields(FlaskForm):
+class AccountFields(Form):
     display_name = StringField(
         "Your name, as other members will see it",
         validators=[
@@ -25,26 +47,44 @@ class AccountFields(FlaskForm):
             Length(max=80, message="Use at most 80 characters."),
         ],
     )
-    email = EmailField("Email", validators=[DataRequired("Enter your email address.")])
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Enter your email address."),
+            Email("Check the email address: it should look like name@example.org."),
+        ],
+    )
     password = PasswordField(
         "Choose a password",
         validators=[
             DataRequired("Choose a password."),
             Length(max=MAX_LENGTH, message=f"Use at most {MAX_LENGTH} characters."),
+            StrongPassword("email", "display_name"),
         ],
     )
 
 
 class JoinForm(AccountFields):
-    region_id = SelectField("Your region", coerce=_region_choice, validate_choice=False)
+    region_id = SelectField(
+        "Your region",
+        coerce=_region_choice,
+        validate_choice=False,
+        validators=[DataRequired("Choose the region you are in.")],
+    )
     organisation = StringField(
         "Your role or organisation",
         validators=[Length(max=200, message="Use at most 200 characters.")],
     )
-    accept_house_rules = BooleanField("I have read the house rules and agree to them")
+    accept_house_rules = BooleanField(
+        "I have read the house rules and agree to them",
+        validators=[DataRequired("To join, please agree to the house rules.")],
+    )
     accept_health_data = BooleanField(
         "I explicitly consent to the network processing health information I choose to "
-        "share, as the privacy notice describes"
+        "share, as the privacy notice describes",
+        validators=[
+            DataRequired("To join, please agree to how health information you share is handled.")
+        ],
     )
 
 
@@ -62,14 +102,14 @@ class InvitationRedeemForm(JoinForm):
     pass
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(
         "Message to the applicant (optional)",
         validators=[Length(max=2000, message="Use at most 2,000 characters.")],
     )
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     note = StringField(
         "Who is it for? (a note for moderators, optional)",
         validators=[Length(max=200, message="Use at most 200 characters.")],

@@ -18,10 +18,9 @@ from forum.models import (
     MemberStatus,
     Region,
     Role,
-    SiteSettings,
     utcnow,
 )
-from forum.services import passwords, richtext, site
+from forum.services import passwords, site
 from forum.services.errors import Conflict
 
 DEMO_DOMAIN = "demo.example.org"
@@ -107,16 +106,7 @@ def seed() -> list[tuple[str, str, str]]:
 
 
 def _network() -> None:
-    settings = site.settings()
-    if settings is None:
-        settings = SiteSettings(id=1, network_name=NETWORK_NAME)
-        db.session.add(settings)
-    settings.network_name = NETWORK_NAME
-    settings.house_rules_source = site.DEFAULT_HOUSE_RULES
-    settings.house_rules_html = richtext.render(site.DEFAULT_HOUSE_RULES)
-    settings.privacy_notice_source = site.DEFAULT_PRIVACY_NOTICE
-    settings.privacy_notice_html = richtext.render(site.DEFAULT_PRIVACY_NOTICE)
-    site.seed_crisis_contacts()
+    site.create_network(NETWORK_NAME)
     existing = {r.name for r in site.regions(include_archived=True)}
     for position, name in enumerate(REGIONS):
         if name not in existing:

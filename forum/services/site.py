@@ -143,20 +143,31 @@ def complete_setup(*, network_name: str, display_name: str, email: str, password
     """Create the network and its first administrator. Raises Conflict if already done."""
     if is_set_up():
         raise Conflict("This network is already set up.")
+    from forum.services.membership import check_new_account
+
     name = _required(network_name, "network_name", 120)
-    site = settings() or SiteSettings(id=1, network_name=name)
-    site.network_name = name
-    if not site.house_rules_source:
-        site.house_rules_source = DEFAULT_HOUSE_RULES
-        site.house_rules_html = richtext.render(DEFAULT_HOUSE_RULES)
-        site.privacy_notice_source = DEFAULT_PRIVACY_NOTICE
-        site.privacy_notice_html = richtext.render(DEFAULT_PRIVACY_NOTICE)
-    db.session.add(site)
-    seed_crisis_contacts()
+    check_new_account(display_name=display_name, email=email, password=password)
+    create_network(name)
     admin = create_admin(display_name=display_name, email=email, password=password, commit=False)
     db.session.commit()
     (Path(current_app.instance_path) / SETUP_TOKEN_FILE).unlink(missing_ok=True)
     return admin
+
+
+def create_network(name: str) -> SiteSettings:
+    """The settings row with the default house rules, privacy notice and crisis contacts."""
+    site = settings() or SiteSettings(id=1)
+    site.network_name = name
+    if not site.house_rules_source:
+        site.house_rules_source = DEFAULT_HOUSE_RULES
+        site.house_rules_html = richtext.render(DEFAULT_HOUSE_RULES)
+    if not site.privacy_notice_source:
+        site.privacy_notice_source = DEFAULT_PRIVACY_NOTICE
+        site.privacy_notice_html = richtext.render(DEFAULT_PRIVACY_NOTICE)
+    db.session.add(site)
+    g.site_settings = site
+    seed_crisis_contacts()
+    return site
 
 
 def create_admin(*, display_name: str, email: str, password: str, commit: bool = True) -> Member:

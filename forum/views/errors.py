@@ -2,7 +2,7 @@
 
 from flask import Flask, current_app, flash, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from forum.extensions import db, htmx
 
@@ -52,6 +52,9 @@ def _render(code: int, detail: str | None = None):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if isinstance(error, SecurityError):
+        # An untrusted Host header: no page can be built (links need the host), and none is owed.
+        return current_app.response_class("Unknown host.", 400, mimetype="text/plain")
     return _render(error.code)
 
 
