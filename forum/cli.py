@@ -12,11 +12,13 @@ from forum.services.errors import DomainError, ValidationFailed
 
 users = AppGroup("users", help="Manage people.")
 mail = AppGroup("mail", help="The outbox of emails.")
+richtext = AppGroup("richtext", help="Member-written Markdown and its stored HTML.")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(mail)
+    app.cli.add_command(richtext)
     app.cli.add_command(setup_token)
     app.cli.add_command(seed_demo)
 
@@ -60,6 +62,18 @@ def deliver() -> None:
     """Send every email that is due, including retries of earlier failures."""
     sent, failed = mail_service.deliver_due(limit=1000)
     click.echo(f"{sent} sent, {failed} failed (kept for a later retry).")
+
+
+@richtext.command("rerender")
+@click.option("--all", "everything", is_flag=True, help="Re-render every row, not only old ones.")
+def rerender(everything: bool) -> None:
+    """Re-render stored HTML after the sanitising rules changed (RULES_VERSION was bumped)."""
+    from forum.services import rendering
+
+    counts = rendering.rerender_stored(everything)
+    for model, count in counts.items():
+        click.echo(f"{model}: {count} re-rendered")
+    click.echo("Site documents re-rendered.")
 
 
 @click.command("seed-demo")

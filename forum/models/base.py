@@ -3,6 +3,9 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from forum.services import richtext
 
 
 def utcnow() -> datetime:
@@ -48,3 +51,21 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
     return False
+
+
+class RichBody:
+    """Mixin for member-written Markdown: the source as typed and its safe HTML, side by side.
+
+    ``set_body`` is the only way to change them; templates mark only ``body_html`` safe.
+    ``body_rules`` records the sanitising rules version, so ``flask richtext rerender`` knows
+    what to bring up to date when the rules change.
+    """
+
+    body_source: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    body_html: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    body_rules: so.Mapped[int] = so.mapped_column(default=0)
+
+    def set_body(self, source: str) -> None:
+        self.body_source = source
+        self.body_html = richtext.render(source)
+        self.body_rules = richtext.RULES_VERSION

@@ -21,3 +21,55 @@
     }
   });
 })();
+
+// Drafts: text typed into a Markdown editor is kept on this device until the server says it
+// was saved, so a failed post, an expired session or a wrong click never loses it.
+(function () {
+  "use strict";
+  var PREFIX = "forum-draft:";
+  var store;
+  try { store = window.localStorage; } catch (e) { return; }
+  if (!store) { return; }
+
+  function status(key, text) {
+    var el = document.querySelector('[data-draft-status="' + key + '"]');
+    if (el) { el.textContent = text; }
+  }
+
+  function forget(keys) {
+    keys.forEach(function (key) { if (key) { store.removeItem(PREFIX + key); } });
+  }
+
+  function attach(root) {
+    root.querySelectorAll("textarea[data-draft-key]").forEach(function (area) {
+      if (area.dataset.draftBound) { return; }
+      area.dataset.draftBound = "1";
+      var key = area.dataset.draftKey;
+      var saved = store.getItem(PREFIX + key);
+      if (saved && !area.value.trim()) {
+        area.value = saved;
+        status(key, "We restored the text you had not sent yet.");
+      }
+      var timer = null;
+      area.addEventListener("input", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+          if (area.value.trim()) { store.setItem(PREFIX + key, area.value); }
+          else { store.removeItem(PREFIX + key); }
+        }, 400);
+      });
+    });
+  }
+
+  function start() {
+    var done = document.getElementById("drafts-saved");
+    if (done) { forget(done.dataset.keys.split(" ")); }
+    attach(document);
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
+  else { start(); }
+  document.addEventListener("htmx:load", function (event) { attach(event.target); });
+  document.addEventListener("forum:drafts-saved", function (event) {
+    forget((event.detail && event.detail.keys) || []);
+  });
+})();
