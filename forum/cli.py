@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from forum.services import mail as mail_service
 from forum.services import site
@@ -49,6 +49,7 @@ def create_admin(display_name: str, email: str, network_name: str | None, passwo
 
 
 @click.command("setup-token")
+@with_appcontext
 def setup_token() -> None:
     """Print the one-time link that opens the setup page (until the network is set up)."""
     if site.is_set_up():
@@ -77,6 +78,7 @@ def rerender(everything: bool) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Fill an empty database with believable demo content, and say how to sign in."""
     from forum.services import demo

@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 
 from forum.services.errors import ValidationFailed
 
@@ -29,3 +30,10 @@ def add_errors(form, error: ValidationFailed) -> None:
             target = list(target)
             field.errors = target
         target.extend(messages)
+
+
+def region_choices(blank: str) -> list[SelectChoice]:
+    """The regions people can choose (archived ones are not offered), after a blank option."""
+    from forum.services import site
+
+    return [SelectChoice("", blank)] + [SelectChoice(str(r.id), r.name) for r in site.regions()]

@@ -1,4 +1,5 @@
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from forum.forms import Form
@@ -19,9 +20,9 @@ class RoleForm(Form):
     role = SelectField(
         "Role",
         choices=[
-            (Role.MEMBER.value, "Member"),
-            (Role.MODERATOR.value, "Moderator"),
-            (Role.ADMIN.value, "Administrator"),
+            SelectChoice(Role.MEMBER.value, "Member"),
+            SelectChoice(Role.MODERATOR.value, "Moderator"),
+            SelectChoice(Role.ADMIN.value, "Administrator"),
         ],
     )
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user
 
 from forum.extensions import limiter
-from forum.forms import add_errors
+from forum.forms import add_errors, region_choices
 from forum.forms.membership import ApplicationForm, InvitationRedeemForm, JoinForm
 from forum.permissions import for_signed_in, keeps_input_on_csrf_error, public
 from forum.services import membership, site
@@ -14,7 +14,7 @@ bp = Blueprint("membership", __name__)
 
 
 def _region_choices(form: JoinForm, default_region_id: int | None = None) -> None:
-    form.region_id.choices = [("", "Choose your region")] + [(r.id, r.name) for r in site.regions()]
+    form.region_id.choices = region_choices("Choose your region")
     if default_region_id and form.region_id.data is None:
         form.region_id.data = default_region_id
 

@@ -4,10 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from forum.extensions import htmx
-from forum.forms import add_errors
+from forum.forms import add_errors, region_choices
 from forum.forms.membership import DecisionForm, InvitationForm
 from forum.permissions import moderator_required
-from forum.services import membership, site
+from forum.services import membership
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -50,7 +50,7 @@ def decide(member_id: int, decision: str):
 @moderator_required
 def invitations():
     form = InvitationForm()
-    form.region_id.choices = [("", "Any region")] + [(r.id, r.name) for r in site.regions()]
+    form.region_id.choices = region_choices("Any region")
     link = None
     if form.validate_on_submit():
         try:

@@ -1,0 +1,129 @@
+"""Administrators keep the regions, the roles, the crisis contacts and the network's documents."""
+
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.models import Consent, Member, Region, Role
+from forum.services import site
+from tests import factories
+from tests.test_membership import application
+
+
+def test_admin_adds_renames_reorders_and_archives_regions(app, admin_client, client):
+    response = admin_client.submit("/admin/regions", {"name": "Orkney"})
+    assert response.status_code == 302
+    with app.app_context():
+        orkney = db.session.scalar(sa.select(Region).where(Region.name == "Orkney"))
+        assert orkney.slug == "orkney"
+    admin_client.submit(f"/admin/regions/{orkney.id}", {"action": "rename", "name": "Orkney Isles"})
+    admin_client.submit(f"/admin/regions/{orkney.id}", {"action": "up"})
+    with app.app_context():
+        names = [r.name for r in site.regions()]
+    assert names[-2] == "Orkney Isles"
+    admin_client.submit(f"/admin/regions/{orkney.id}", {"action": "archive"})
+    apply_page = client.get("/apply").get_data(as_text=True)
+    assert "Orkney Isles" not in apply_page  # archived regions are not offered
+    assert "Highland" in apply_page
+
+
+def test_region_names_are_unique_and_required(admin_client):
+    response = admin_client.submit("/admin/regions", {"name": "lothian"})
+    assert response.status_code == 422
+    assert b"There is already a region with this name." in response.data
+    response = admin_client.submit("/admin/regions", {"name": "   "})
+    assert response.status_code == 422
+
+
+def test_applying_for_an_archived_region_is_refused(app, client):
+    with app.app_context():
+        highland_id = factories.region("Highland").id
+        site.set_region_archived(highland_id, True)
+    response = client.submit("/apply", application(region_id=str(highland_id)))
+    assert response.status_code == 422
+    assert b"Choose the region you are in." in response.data
+
+
+def test_admin_promotes_a_member_to_moderator(app, admin_client, member, new_client):
+    from tests.conftest import sign_in_as
+
+    response = admin_client.submit(f"/admin/members/{member.id}/role", {"role": "moderator"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Member, member.id).role == Role.MODERATOR
+    promoted = sign_in_as(new_client(), member)
+    assert promoted.get("/moderation/applications").status_code == 200
+
+
+def test_the_last_administrator_cannot_step_down(app, admin_client, admin):
+    admin_client.submit(f"/admin/members/{admin.id}/role", {"role": "member"})
+    with app.app_context():
+        assert db.session.get(Member, admin.id).role == Role.ADMIN
+    page = admin_client.get("/admin/members").get_data(as_text=True)
+    assert "at least one administrator" in page
+
+
+def test_member_search_finds_by_name_or_email(app, admin_client):
+    with app.app_context():
+        factories.member(display_name="Rhona", email="rhona@example.org")
+        factories.member(display_name="Callum", email="callum@example.org")
+    page = admin_client.get("/admin/members?q=rho").get_data(as_text=True)
+    assert "Rhona" in page and "Callum" not in page
+    page = admin_client.get("/admin/members?q=%25").get_data(as_text=True)  # a literal %
+    assert "Rhona" not in page
+
+
+def test_admin_edits_the_crisis_contacts(app, admin_client, client):
+    response = admin_client.submit(
+        "/admin/crisis-contacts",
+        {"name": "Local crisis team", "description": "Out of hours", "phone": "0131 000 0000"},
+    )
+    assert response.status_code == 302
+    assert b"Local crisis team" in client.get("/help/urgent").data
+    response = admin_client.submit("/admin/crisis-contacts", {"name": "No way to reach it"})
+    assert response.status_code == 422
+    assert b"Add a phone number, a text number or a website." in response.data
+    with app.app_context():
+        first = site.crisis_contacts()[0]
+    admin_client.submit(f"/admin/crisis-contacts/{first.id}/delete", {})
+    assert b"Emergency services" not in client.get("/help/urgent").data
+
+
+def test_changing_the_privacy_notice_makes_a_new_version_for_new_consents(
+    app, admin_client, client
+):
+    with app.app_context():
+        current = site.settings()
+        form = {
+            "network_name": current.network_name,
+            "house_rules": current.house_rules_source,
+            "privacy_notice": current.privacy_notice_source
+            + "\n\nWe now also keep event sign-ups.",
+        }
+    admin_client.submit("/admin/settings", form)
+    with app.app_context():
+        assert site.settings().privacy_notice_version == "2"
+        assert site.settings().house_rules_version == "1"
+    client.submit("/apply", application())
+    with app.app_context():
+        consent = db.session.scalar(
+            sa.select(Consent)
+            .join(Member)
+            .where(Member.email == "priya@example.org", Consent.kind == "health_data")
+        )
+        assert consent.document_version == "2"
+
+
+def test_seed_demo_refuses_a_database_with_real_members(app, member):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "real members" in result.output
+
+
+def test_seed_demo_fills_an_empty_database(bare_app):
+    result = bare_app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "morag@demo.example.org" in result.output
+    with bare_app.app_context():
+        assert len(site.regions()) == 14
+        statuses = set(db.session.scalars(sa.select(Member.status)))
+        assert {s.value for s in statuses} == {"active", "pending", "rejected", "suspended"}
