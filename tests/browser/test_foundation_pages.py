@@ -111,4 +111,3 @@ def test_home_for_a_moderator_with_applications_waiting(site, page):
     expect(page.locator("#moderation-badge")).to_have_text(re.compile("^1"))
     check_accessibility(page, "home-moderator")
     screenshot(page, "home-moderator")
-
