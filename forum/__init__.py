@@ -21,6 +21,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load(app, overrides)
     register_extensions(app)
     register_security(app)
+    register_live(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_templates(app)
@@ -65,10 +66,26 @@ def register_security(app: Flask) -> None:
     security.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from forum.views import account, admin, auth, compose, membership, moderation, pages, setup
+def register_live(app: Flask) -> None:
+    from forum.services import live
 
-    for module in (account, admin, auth, compose, membership, moderation, pages, setup):
+    live.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from forum.views import (
+        account,
+        admin,
+        auth,
+        compose,
+        live,
+        membership,
+        moderation,
+        pages,
+        setup,
+    )
+
+    for module in (account, admin, auth, compose, live, membership, moderation, pages, setup):
         app.register_blueprint(module.bp)
     compose.init_app(app)
 
