@@ -52,6 +52,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn gevent workers")
     parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     return parser.parse_args()
 
 
@@ -224,9 +225,8 @@ def main() -> None:
     }
     output = json.dumps(result, indent=2)
     print(output)
-    results = ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    (results / f"live_latency-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(output + "\n")
+    args.results.mkdir(parents=True, exist_ok=True)
+    (args.results / f"live_latency-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(output + "\n")
 
 
 if __name__ == "__main__":

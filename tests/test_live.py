@@ -369,6 +369,13 @@ def test_old_stream_ends_quietly_so_the_browser_reconnects(app, moderator_client
     assert stream.ended and "live-closed" not in names
 
 
+def test_closed_connection_ends_the_subscription(app, moderator_client, open_stream):
+    stream = open_stream(moderator_client, "moderation")
+    assert live.broker(app).subscriber_count() == 1
+    stream.close()  # what the server does when a write fails on a dead connection
+    assert live.broker(app).subscriber_count() == 0
+
+
 def test_slow_stream_is_told_to_refresh(app, moderator_client, open_stream):
     stream = open_stream(moderator_client, "moderation")
     for _ in range(app.config["LIVE_QUEUE_SIZE"] + 1):

@@ -293,9 +293,13 @@ def stream_url(topics: Iterable[str] = ()) -> str | None:
     return url_for("live.stream", topic=wanted, last_event_id=g.get("live_cursor"))
 
 
+_NOT_PAGES = frozenset({"static", "live.stream"})
+
+
 def _remember_cursor() -> None:
     """Before a member's page is built, note the newest event: its stream starts from there."""
-    if request.method == "GET" and not htmx and getattr(current_user, "is_member", False):
+    page = request.method == "GET" and not htmx and request.endpoint not in _NOT_PAGES
+    if page and getattr(current_user, "is_member", False):
         g.live_cursor = cursor()
 
 

@@ -87,6 +87,7 @@ def test_decision_by_another_moderator_shows_in_the_open_queue(site, page, moder
     page.goto("/moderation/applications")
     expect(page.get_by_role("heading", name="Priya")).to_be_visible()
     mark_page(page)
+    page.get_by_label("Message to Priya (optional)").fill("Welcome")  # Kenny is writing
 
     morag = site.member(display_name="Morag", role="moderator", email="morag@example.org")
     other = another_page()
@@ -97,6 +98,7 @@ def test_decision_by_another_moderator_shows_in_the_open_queue(site, page, moder
 
     row = page.locator(f"#application-{priya.id}")
     expect(row).to_contain_text("it was turned down by Morag", timeout=SOON)
+    expect(row).to_be_focused()  # focus stays where Kenny was, on what replaced the row
     expect(page.get_by_role("button", name="Approve Priya")).to_have_count(0)
     expect(page.locator("#queue-count")).to_contain_text("No applications are waiting")
     expect(page.locator("#moderation-badge")).to_be_hidden()
