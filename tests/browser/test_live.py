@@ -150,3 +150,14 @@ def test_queue_still_updates_by_polling_when_streaming_is_blocked(site, page, mo
     expect(page.get_by_role("heading", name="Priya")).to_be_visible(timeout=SOON)
     expect(page.locator("#moderation-badge")).to_contain_text("1")
     assert not_reloaded(page)
+
+
+def test_after_a_decision_focus_moves_to_the_next_application(site, page, moderator):
+    """The moderator's own decision also raises a live update: focus still lands on the next."""
+    site.member(display_name="Priya", status="pending")
+    eilidh = site.member(display_name="Eilidh", status="pending")
+    page.goto("/moderation/applications")
+    page.get_by_role("button", name="Approve Priya").click()
+    expect(page.locator("#flash")).to_contain_text("Priya's application was approved")
+    expect(page.locator(f"#application-{eilidh.id}")).to_be_focused()
+    expect(page.locator("#queue-count")).to_contain_text("1 application waiting")
