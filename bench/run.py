@@ -56,10 +56,15 @@ def _interrupt(_signum, _frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench import databases, harness, report
+    from bench import databases, harness, loadgen, report
     from bench.loadgen import Shape
 
     args = parse_args(argv)
+    try:
+        loadgen.wrk_binary()
+    except loadgen.WrkError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     options = harness.Options(
         shape=Shape(args.duration, args.connections, args.threads, args.timeout),
         warmup=args.warmup,
