@@ -107,13 +107,9 @@ def _run(kind: str, dbs: databases.BenchDatabases, workdir: Path, options: Optio
             options.server_args,
         ) as base,
     ):
-        browser = Browser(app.url)
-        browser.sign_in(spec.email, spec.password)
-        csrf = browser.csrf_token("/")
-        cookie = browser.cookie_header()
+        stage = Stage.signed_in(spec, app, base, dbs if kind == "postgresql" else None, options)
         say(f"[{kind}] signed in as {spec.email}; app {app.url}, baseline {base.url}")
-        pg = dbs if kind == "postgresql" else None
-        rows = [_page(n, spec, browser, cookie, csrf, app, base, pg, options) for n in names]
+        rows = [stage.page(name) for name in names]
         peaks = {"app": _worker_peaks(app), "baseline": _worker_peaks(base)}
         command = shlex.join(app.command).replace(f":{app.port}", ":PORT")
         command = command.replace(sys.executable, "python").replace(str(ROOT), ".")
@@ -159,53 +155,65 @@ def _selected(spec: targets.Targets, wanted: tuple[str, ...]) -> list[str]:
     return [n for n in names if n in wanted] if wanted else names
 
 
-def _load_for(name: str, spec: targets.Targets, cookie: str, csrf: str) -> Load:
-    if name in spec.pages:
-        return Load(spec.pages[name], cookie=cookie)
-    w = spec.writes[name]
-    return Load(
-        w.url, cookie=cookie, write=True, csrf=csrf, field=w.field, form=w.form, htmx=w.htmx
-    )
+@dataclass
+class Stage:
+    """Both servers up and a member signed in: measures one page after another."""
 
+    spec: targets.Targets
+    app: Server
+    base: Server
+    browser: Browser
+    cookie: str
+    csrf: str
+    pg: databases.BenchDatabases | None
+    options: Options
 
-def _page(name, spec, browser, cookie, csrf, app, base, pg, options) -> dict[str, Any]:
-    """Measure one page beside the baseline; a row with ``failure`` when it cannot be."""
-    load = _load_for(name, spec, cookie, csrf)
-    row: dict[str, Any] = {
-        "page": name,
-        "kind": "write" if load.write else "read",
-        "path": load.path,
-        "app": {},
-        "baseline": {},
-    }
-    say(f"  {name} ({load.path})")
-    try:
-        _check(browser, load)
-        base_load = Load("/", cookie=cookie)
-        runs = []
-        for n in range(options.rounds):
-            pair = [("app", app, load, pg), ("baseline", base, base_load, pg)]
-            measured = {
-                side: measure(server, lo, options.shape, options.warmup, db)
-                for side, server, lo, db in (pair if n % 2 == 0 else pair[::-1])
-            }
-            runs.append(measured)
-    except (WrkError, SignInFailed) as exc:
-        row["failure"] = str(exc)
-        say(f"    could not measure: {exc}")
+    @classmethod
+    def signed_in(cls, spec, app, base, pg, options) -> Stage:
+        """Sign in as the generator's member; the cookie and CSRF token the loads send."""
+        browser = Browser(app.url)
+        browser.sign_in(spec.email, spec.password)
+        csrf = browser.csrf_token("/")  # opening a page puts the token in the session cookie
+        return cls(spec, app, base, browser, browser.cookie_header(), csrf, pg, options)
+
+    def load_for(self, name: str) -> Load:
+        if name in self.spec.pages:
+            return Load(self.spec.pages[name], cookie=self.cookie)
+        w = self.spec.writes[name]
+        return Load(w.url, cookie=self.cookie, write=True, csrf=self.csrf, field=w.field,
+                    form=w.form, htmx=w.htmx)  # fmt: skip
+
+    def page(self, name: str) -> dict[str, Any]:
+        """Measure one page beside the baseline; a row with ``failure`` when it cannot be."""
+        load = self.load_for(name)
+        kind = "write" if load.write else "read"
+        row: dict[str, Any] = {"page": name, "kind": kind, "path": load.path}
+        say(f"  {name} ({load.path})")
+        try:
+            _check(self.browser, load)
+            runs = [self._round(load, n) for n in range(self.options.rounds)]
+        except (WrkError, SignInFailed) as exc:
+            say(f"    could not measure: {exc}")
+            return {**row, "app": {}, "baseline": {}, "failure": str(exc)}
+        row["app"] = report.combine([r["app"] for r in runs])
+        row["baseline"] = report.combine([r["baseline"] for r in runs])
+        if row["baseline"]["rps"]:
+            row["ratio"] = round(row["app"]["rps"] / row["baseline"]["rps"], 3)
+        if len(runs) > 1:
+            row["rounds"] = runs
+        a, b = row["app"], row["baseline"]
+        say(f"    {a['rps']:.0f} rps (baseline {b['rps']:.0f}), p99 {a['p99_ms']:.0f} ms, "
+            f"{a['errors']} errors")  # fmt: skip
         return row
-    row["app"] = report.combine([r["app"] for r in runs])
-    row["baseline"] = report.combine([r["baseline"] for r in runs])
-    if row["baseline"]["rps"]:
-        row["ratio"] = round(row["app"]["rps"] / row["baseline"]["rps"], 3)
-    if len(runs) > 1:
-        row["rounds"] = runs
-    a, b = row["app"], row["baseline"]
-    say(
-        f"    {a['rps']:.0f} rps (baseline {b['rps']:.0f}), p99 {a['p99_ms']:.0f} ms, "
-        f"{a['errors']} errors"
-    )
-    return row
+
+    def _round(self, load: Load, n: int) -> dict[str, dict[str, Any]]:
+        """The app's page and the baseline's, one after the other; the order flips each round."""
+        pair = [("app", self.app, load), ("baseline", self.base, Load("/", cookie=self.cookie))]
+        o = self.options
+        return {
+            side: measure(server, side_load, o.shape, o.warmup, self.pg)
+            for side, server, side_load in (pair if n % 2 == 0 else pair[::-1])
+        }
 
 
 def _check(browser: Browser, load: Load) -> None:
@@ -239,15 +247,17 @@ def measure(
     server.check_alive()
     workers = procstat.Sampler(server.workers).start()
     backends = procstat.Sampler(pg.backend_pids, 0.5, memory=False).start() if pg else None
-    result = loadgen.run(server.url, load, shape)
-    usage = workers.stop()
+    try:
+        result = loadgen.run(server.url, load, shape)
+    finally:
+        usage = workers.stop()
+        db_cpu = backends.stop().cpu_seconds if backends else None
     server.check_alive()
     requests = result["requests"]
     result["cpu_ms_per_req"] = round(usage.cpu_seconds * 1000 / requests, 3) if requests else None
     result["rss_peak_mb"] = round(usage.rss_peak_mb, 1)
     result["workers_seen"] = usage.processes
-    if backends:
-        db_cpu = backends.stop().cpu_seconds
+    if db_cpu is not None:
         result["db_cpu_ms_per_req"] = round(db_cpu * 1000 / requests, 3) if requests else None
     return result
 

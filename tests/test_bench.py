@@ -272,3 +272,16 @@ def test_the_baseline_renders_the_newest_25_rows(tmp_path):
     assert response.get_data(as_text=True).count("<li>") == 25
     with app.app_context():
         baseline_app.db.engine.dispose()
+
+
+def test_each_name_in_the_generator_json_becomes_the_load_a_browser_would_send():
+    from bench.harness import Options, Stage
+
+    spec = targets.parse(GENERATOR_JSON)
+    stage = Stage(spec, None, None, None, "forum_session=abc", "tok", None, Options())
+    thread = stage.load_for("thread")
+    assert (thread.path, thread.write) == ("/threads/123", False)
+    assert thread.cookie == "forum_session=abc"
+    reply, vote = stage.load_for("reply"), stage.load_for("vote")
+    assert reply.write and reply.field == "body" and not reply.htmx and reply.csrf == "tok"
+    assert vote.write and vote.htmx and vote.path == "/ideas/43/vote"
