@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import baseline_app, databases, generator, loadgen, procstat, report, targets
+from bench import baseline_app, databases, generator, loadgen, procstat, profile, report, targets
 from bench.browser import Browser, SignInFailed
 from bench.loadgen import Load, Shape, WrkError
 from bench.server import ROOT, Server, gunicorn_version
@@ -42,6 +42,7 @@ class Options:
     generator_args: str | None = None
     server_args: str | None = None
     keep: bool = False
+    profile: bool = False  # py-spy on the app's workers during each timed run
     out_dir: Path = report.RESULTS_DIR
 
 
@@ -107,7 +108,11 @@ def _run(kind: str, dbs: databases.BenchDatabases, workdir: Path, options: Optio
             options.server_args,
         ) as base,
     ):
-        stage = Stage.signed_in(spec, app, base, dbs if kind == "postgresql" else None, options)
+        pg = dbs if kind == "postgresql" else None
+        stage = Stage.signed_in(spec, app, base, pg, options)
+        if options.profile:
+            stamp = started.replace(":", "").replace("-", "")
+            stage.profile_dir = options.out_dir / f"{stamp}-{kind}-profiles"
         say(f"[{kind}] signed in as {spec.email}; app {app.url}, baseline {base.url}")
         rows = [stage.page(name) for name in names]
         peaks = {"app": _worker_peaks(app), "baseline": _worker_peaks(base)}
@@ -130,6 +135,7 @@ def _run(kind: str, dbs: databases.BenchDatabases, workdir: Path, options: Optio
                 "warmup": options.warmup,
                 "rounds": options.rounds,
                 "timeout": options.shape.timeout,
+                "profiled": options.profile,
             },
             "machine": _machine(loadavg_before),
             "versions": _versions(),
@@ -167,6 +173,7 @@ class Stage:
     csrf: str
     pg: databases.BenchDatabases | None
     options: Options
+    profile_dir: Path | None = None
 
     @classmethod
     def signed_in(cls, spec, app, base, pg, options) -> Stage:
@@ -191,7 +198,7 @@ class Stage:
         say(f"  {name} ({load.path})")
         try:
             _check(self.browser, load)
-            runs = [self._round(load, n) for n in range(self.options.rounds)]
+            runs = [self._round(name, load, n) for n in range(self.options.rounds)]
         except (WrkError, SignInFailed) as exc:
             say(f"    could not measure: {exc}")
             return {**row, "app": {}, "baseline": {}, "failure": str(exc)}
@@ -201,19 +208,23 @@ class Stage:
             row["ratio"] = round(row["app"]["rps"] / row["baseline"]["rps"], 3)
         if len(runs) > 1:
             row["rounds"] = runs
+        if self.profile_dir:
+            row["profile"] = profile.summarise(sorted(self.profile_dir.glob(f"{name}-*.txt")))
         a, b = row["app"], row["baseline"]
         say(f"    {a['rps']:.0f} rps (baseline {b['rps']:.0f}), p99 {a['p99_ms']:.0f} ms, "
             f"{a['errors']} errors")  # fmt: skip
         return row
 
-    def _round(self, load: Load, n: int) -> dict[str, dict[str, Any]]:
+    def _round(self, name: str, load: Load, n: int) -> dict[str, dict[str, Any]]:
         """The app's page and the baseline's, one after the other; the order flips each round."""
         pair = [("app", self.app, load), ("baseline", self.base, Load("/", cookie=self.cookie))]
         o = self.options
-        return {
-            side: measure(server, side_load, o.shape, o.warmup, self.pg)
-            for side, server, side_load in (pair if n % 2 == 0 else pair[::-1])
-        }
+        target = (self.profile_dir, f"{name}-r{n + 1}") if self.profile_dir else None
+        measured = {}
+        for side, server, side_load in pair if n % 2 == 0 else pair[::-1]:
+            spy = target if side == "app" else None
+            measured[side] = measure(server, side_load, o.shape, o.warmup, self.pg, spy)
+        return measured
 
 
 def _check(browser: Browser, load: Load) -> None:
@@ -240,18 +251,23 @@ def measure(
     shape: Shape,
     warmup: float,
     pg: databases.BenchDatabases | None = None,
+    profile_to: tuple[Path, str] | None = None,
 ) -> dict[str, Any]:
-    """Warm up, then one timed wrk run with the workers' CPU and memory sampled."""
+    """Warm up, then one timed wrk run with the workers' CPU and memory sampled (and, given
+    ``profile_to`` (folder, name), py-spy on each worker)."""
     if warmup > 0:
         loadgen.run(server.url, load, replace(shape, duration=warmup))
     server.check_alive()
     workers = procstat.Sampler(server.workers).start()
     backends = procstat.Sampler(pg.backend_pids, 0.5, memory=False).start() if pg else None
+    spy = profile.Profiler(server.workers(), shape.duration, *profile_to) if profile_to else None
     try:
         result = loadgen.run(server.url, load, shape)
     finally:
         usage = workers.stop()
         db_cpu = backends.stop().cpu_seconds if backends else None
+        if spy:
+            spy.finish()
     server.check_alive()
     requests = result["requests"]
     result["cpu_ms_per_req"] = round(usage.cpu_seconds * 1000 / requests, 3) if requests else None

@@ -60,7 +60,8 @@ def table(result: dict[str, Any]) -> str:
         f"server: {meta['server']['command']}",
         f"load: wrk {meta['load']['connections']} connections, {meta['load']['threads']} threads, "
         f"{meta['load']['duration']:g} s per run after {meta['load']['warmup']:g} s warm-up, "
-        f"{meta['load']['rounds']} round(s), app and baseline alternating",
+        f"{meta['load']['rounds']} round(s), app and baseline alternating"
+        + (" (profiled with py-spy: it costs CPU)" if meta["load"].get("profiled") else ""),
         f"machine: {meta['machine']['cpus']} CPUs, load average {meta['machine']['loadavg_before']}"
         f" before, {meta['machine']['loadavg_after']} after",
         "",
@@ -90,6 +91,9 @@ def table(result: dict[str, Any]) -> str:
     for row in result["rows"]:
         for miss in row.get("misses", []):
             lines.append(f"  {row['verdict']} {row['page']}: {miss}")
+        if row.get("profile", {}).get("ours_inclusive"):
+            top = ", ".join(f"{f} {s:.0%}" for f, s in row["profile"]["ours_inclusive"][:4])
+            lines.append(f"  profile {row['page']}: {top}")
     summary = result["summary"]
     peaks = meta["server"]["worker_peak_rss_mb"]
     lines.append(

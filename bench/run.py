@@ -46,6 +46,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help=f"gunicorn worker settings to use instead (or ${server.ARGS_VARIABLE})",
     )
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the app's workers during each timed run (pip install py-spy)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the databases and server logs")
     p.add_argument("--out", type=Path, default=report.RESULTS_DIR, help="where results go")
     return p.parse_args(argv)
@@ -56,7 +61,7 @@ def _interrupt(_signum, _frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench import databases, harness, loadgen, report
+    from bench import databases, harness, loadgen, profile, report
     from bench.loadgen import Shape
 
     args = parse_args(argv)
@@ -64,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         loadgen.wrk_binary()
     except loadgen.WrkError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    if args.profile and not profile.py_spy():
+        print("--profile needs py-spy: .venv/bin/pip install py-spy", file=sys.stderr)
         return 2
     options = harness.Options(
         shape=Shape(args.duration, args.connections, args.threads, args.timeout),
@@ -74,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         generator_args=args.generator_args,
         server_args=args.server_args,
         keep=args.keep,
+        profile=args.profile,
         out_dir=args.out,
     )
     # A stop from outside (kill, CI) cleans up like Ctrl-C: servers stopped, databases dropped.

@@ -285,3 +285,22 @@ def test_each_name_in_the_generator_json_becomes_the_load_a_browser_would_send()
     reply, vote = stage.load_for("reply"), stage.load_for("vote")
     assert reply.write and reply.field == "body" and not reply.htmx and reply.csrf == "tok"
     assert vote.write and vote.htmx and vote.path == "/ideas/43/vote"
+
+
+def test_a_profile_names_the_hot_functions_and_our_own_inclusive(tmp_path):
+    from bench import profile
+
+    (tmp_path / "thread-r1-101.txt").write_text(
+        "run (gunicorn/workers/gthread.py:553);show (forum/views/threads.py:20);"
+        "render (jinja2/environment.py:1295);root (thread.html:12) 30\n"
+        "run (gunicorn/workers/gthread.py:553);show (forum/views/threads.py:20);"
+        "execute (sqlalchemy/engine/base.py:1400) 50\n"
+        "run (gunicorn/workers/gthread.py:553);write (gunicorn/util.py:348) 20\n"
+    )
+    summary = profile.summarise([tmp_path / "thread-r1-101.txt"])
+    assert summary["samples"] == 100
+    assert summary["self"][0] == ["execute (engine/base.py:1400)", 0.5]
+    assert summary["ours_inclusive"] == [
+        ["show (views/threads.py:20)", 0.8],
+        ["root (thread.html:12)", 0.3],
+    ]
