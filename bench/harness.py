@@ -149,8 +149,22 @@ def _run(kind: str, dbs: databases.BenchDatabases, workdir: Path, options: Optio
             "demo data and the foundation's pages: a check of the harness, not the issue's scale"
         )
     result["summary"] = report.summarise(rows, peaks["app"])
+    if any(row["app"].get("errors") for row in rows):
+        result["meta"]["server"]["logs"] = _keep_logs(workdir, options.out_dir, started, kind)
     result["path"] = str(report.write(result, options.out_dir))
     return result
+
+
+def _keep_logs(workdir: Path, out_dir: Path, started: str, kind: str) -> list[str]:
+    """Copy the servers' logs beside the results, to explain the errors (a traceback)."""
+    stamp = started.replace(":", "").replace("-", "")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    kept = []
+    for log in sorted(workdir.glob("gunicorn-*.log")):
+        target = out_dir / f"{stamp}-{kind}-{log.name}"
+        shutil.copyfile(log, target)
+        kept.append(str(target))
+    return kept
 
 
 def _selected(spec: targets.Targets, wanted: tuple[str, ...]) -> list[str]:

@@ -101,6 +101,8 @@ def table(result: dict[str, Any]) -> str:
         + "; ".join(f"{side} {', '.join(f'{p:.0f}' for p in mb)} MB" for side, mb in peaks.items())
     )
     lines += [f"  MISS {miss}" for miss in summary.get("worker_peak_misses", [])]
+    if meta["server"].get("logs"):
+        lines.append("server logs (for the errors): " + ", ".join(meta["server"]["logs"]))
     lines.append(
         f"{summary['passed']} of {summary['rows']} pass"
         + (f"; {summary['missed']} miss" if summary["missed"] else "")

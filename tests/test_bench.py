@@ -304,3 +304,14 @@ def test_a_profile_names_the_hot_functions_and_our_own_inclusive(tmp_path):
         ["show (views/threads.py:20)", 0.8],
         ["root (thread.html:12)", 0.3],
     ]
+
+
+def test_server_logs_are_kept_beside_the_results_to_explain_errors(tmp_path):
+    from bench.harness import _keep_logs
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "gunicorn-app.log").write_text("Traceback (most recent call last):\n")
+    kept = _keep_logs(work, tmp_path / "results", "2026-11-25T20:54:48", "postgresql")
+    assert [p.rsplit("/", 1)[1] for p in kept] == ["20261125T205448-postgresql-gunicorn-app.log"]
+    assert "Traceback" in (tmp_path / "results" / kept[0].rsplit("/", 1)[1]).read_text()
