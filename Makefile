@@ -1,5 +1,6 @@
 # peer-forum: `make run` starts the app on http://127.0.0.1:5000 (SQLite under instance/),
-# `make test` runs the whole suite (lint, SQLite, then PostgreSQL when a server answers).
+# `make test` runs the whole suite (lint, SQLite, then PostgreSQL when a server answers),
+# `make bench` the load benchmarks (options: make bench BENCH_ARGS="--db sqlite --duration 5").
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -46,7 +47,7 @@ test-postgres: $(STAMP)
 test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Live-update latency with 200 open streams (needs PostgreSQL and Redis on this machine).
 bench-live: $(STAMP)

@@ -13,9 +13,10 @@ events), so the server must hold hundreds of mostly idle connections without sta
   wait without harm. One process needs no Redis.
 
 Settings read from the environment: ``FORUM_BIND`` (default 127.0.0.1:8000),
-``FORUM_WEB_WORKERS`` and ``FORUM_WEB_THREADS`` to override the sizes chosen below, and the
-app's own ``FORUM_DATABASE_URL`` and ``FORUM_REDIS_URL``. This file imports nothing of the app:
-it runs in gunicorn's master before workers are forked and patched.
+``FORUM_WEB_WORKERS`` and ``FORUM_WEB_THREADS`` to override the sizes chosen below,
+``FORUM_ACCESS_LOG`` (a path, or ``-`` for stdout; off by default, a proxy in front usually
+keeps one), and the app's own ``FORUM_DATABASE_URL`` and ``FORUM_REDIS_URL``. This file
+imports nothing of the app: it runs in gunicorn's master before workers are forked and patched.
 """
 
 import multiprocessing
@@ -50,9 +51,19 @@ preload_app = False  # the app must be imported after gevent has patched the wor
 timeout = 30  # a worker that stops answering for this long is restarted
 graceful_timeout = 10  # on restart, open streams end; pages reconnect and catch up
 keepalive = 5
-accesslog = "-"
+accesslog = os.environ.get("FORUM_ACCESS_LOG") or None  # "-" for stdout; off by default
 errorlog = "-"
 control_socket_disable = True  # no gunicornc; several instances on one host would share its path
+
+
+def on_starting(server):
+    """Say so when the command line asked for more workers than live updates can span."""
+    if server.cfg.workers > 1 and not _redis:
+        server.log.warning(
+            "%d workers without FORUM_REDIS_URL: live updates reach only the pages held by the "
+            "worker that raised them.",
+            server.cfg.workers,
+        )
 
 
 def post_worker_init(worker):

@@ -1,7 +1,8 @@
 """Live-update delivery latency: publish -> received, for many open streams at once.
 
-Starts the app the way production runs it (``gunicorn -c gunicorn.conf.py``: gevent workers on
-PostgreSQL, Redis pub/sub between them) on 127.0.0.1, opens SUBSCRIBERS server-sent-event
+Starts the app the way production runs it (``gunicorn.conf.py``: gevent workers on PostgreSQL,
+2 of them as in every benchmark here, Redis pub/sub between them) on 127.0.0.1 through
+``bench/server.py``, opens SUBSCRIBERS server-sent-event
 streams (one signed-in moderator each, spread over the workers by the kernel), then publishes
 EVENTS events through Redis, as a service in any app process would after its commit. Every
 stream records when each event reached it; the script prints p50, p90, p99 and max latency as
@@ -9,12 +10,12 @@ JSON (and keeps a copy under bench/results/). The subscribers share the machine 
 server and read all their streams in one Python thread, so the figures are an upper bound.
 
     make bench-live
-    .venv/bin/python bench/live_latency.py --subscribers 200 --events 100 --workers 2
+    .venv/bin/python bench/live_latency.py --subscribers 200 --events 100
 
-Needs PostgreSQL (a fresh database is created and dropped, ``--pg-admin-url``) and Redis
-(``--redis-url``). Clock: subscribers and publisher live in this one process, so both ends of
-each measurement use the same monotonic clock. It reuses the test suite's helpers for starting
-gunicorn and signing people in (tests/live_servers.py).
+Needs PostgreSQL (fresh databases are made and dropped by ``bench/databases.py``, on
+``FORUM_BENCH_PG_URL``) and Redis (``--redis-url``). Clock: subscribers and publisher live in
+this one process, so both ends of each measurement use the same monotonic clock. People are
+signed in with the test suite's session helper (tests/live_servers.py).
 """
 
 from __future__ import annotations
@@ -32,16 +33,17 @@ import time
 from pathlib import Path
 
 import redis
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import databases  # noqa: E402
+from bench.server import WORKERS, Server  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.services.brokers import RedisBroker  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.live_servers import AppProcess, Session  # noqa: E402
+from tests.live_servers import Session, production_env  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,30 +51,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--subscribers", type=int, default=200)
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between events")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn gevent workers")
-    parser.add_argument("--pg-admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     return parser.parse_args()
 
 
-def create_database(admin_url: str, tmp: Path, subscribers: int) -> tuple[str, list[Session]]:
-    """A fresh, migrated database with a network and one moderator per subscriber."""
+def seed(url: str, instance: Path, subscribers: int) -> list[Session]:
+    """Migrate the fresh database; a network and one moderator per subscriber, signed in."""
     from flask_migrate import upgrade
 
-    name = f"forum_bench_{secrets.token_hex(4)}"
-    admin = sa.create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
     app = create_app(
         {
             "ENV": "testing",
             "DATABASE_URL": url,
-            "INSTANCE_PATH": str(tmp / "seed"),
+            "INSTANCE_PATH": str(instance),
             "SECRET_KEY": "bench",
             "SERVER_NAME": "bench.test",
             "ARGON2_TIME_COST": 1,
@@ -85,16 +77,7 @@ def create_database(admin_url: str, tmp: Path, subscribers: int) -> tuple[str, l
         factories.network("Bench Network")
         people = [factories.member(role="moderator") for _ in range(subscribers)]
         db.engine.dispose()
-    return url, [Session(person) for person in people]
-
-
-def drop_database(admin_url: str, url: str) -> None:
-    admin = sa.create_engine(
-        admin_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-    admin.dispose()
+    return [Session(person) for person in people]
 
 
 class Subscribers:
@@ -162,23 +145,11 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if values else 0.0
 
 
-def main() -> None:
-    args = parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="forum-bench-"))
-    prefix = f"forum-bench:{secrets.token_hex(4)}"
-    url, sessions = create_database(args.pg_admin_url, tmp, args.subscribers)
-    server = AppProcess(
-        tmp,
-        FORUM_DATABASE_URL=url,
-        FORUM_REDIS_URL=args.redis_url,
-        FORUM_LIVE_REDIS_PREFIX=prefix,
-        FORUM_WEB_WORKERS=str(args.workers),
-    )
-    broker = RedisBroker(args.redis_url, prefix=prefix)
-    subscribers = Subscribers(server.port, sessions)
+def measure(args: argparse.Namespace, port: int, broker, sessions) -> tuple[int, list, list]:
+    """Open the streams, publish, and wait for every delivery (or 30 s)."""
+    subscribers = Subscribers(port, sessions)
+    subscribers.start()
     try:
-        server.start()
-        subscribers.start()
         deadline = time.monotonic() + 120
         while subscribers.ready < args.subscribers and time.monotonic() < deadline:
             time.sleep(0.1)
@@ -194,25 +165,44 @@ def main() -> None:
             if sum(len(subscribers.arrivals.get(i, [])) for i in published) >= expected:
                 break
             time.sleep(0.1)
-        latencies = [
-            (arrived - published[event_id]) * 1000
-            for event_id in published
-            for arrived in subscribers.arrivals.get(event_id, [])
-        ]
     finally:
         subscribers.stop()
-        server.stop()
+    latencies = [
+        (arrived - published[event_id]) * 1000
+        for event_id in published
+        for arrived in subscribers.arrivals.get(event_id, [])
+    ]
+    return subscribers.ready, subscribers.errors, latencies
+
+
+def main() -> None:
+    args = parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="forum-bench-live-"))
+    prefix = f"forum-bench:{secrets.token_hex(4)}"
+    dbs = databases.postgresql()
+    broker = RedisBroker(args.redis_url, prefix=prefix)
+    try:
+        sessions = seed(dbs.url, tmp / "seed", args.subscribers)
+        env = production_env(
+            tmp / "instance",
+            FORUM_DATABASE_URL=dbs.url,
+            FORUM_REDIS_URL=args.redis_url,
+            FORUM_LIVE_REDIS_PREFIX=prefix,
+        )
+        with Server("app", "forum:create_app()", env, tmp, "/help/urgent") as server:
+            ready, errors, latencies = measure(args, server.port, broker, sessions)
+    finally:
         broker.close()
         redis.Redis.from_url(args.redis_url).delete(f"{prefix}:state", f"{prefix}:buffer")
-        drop_database(args.pg_admin_url, url)
+        dbs.drop()
     result = {
         "benchmark": "live_latency",
-        "server": f"gunicorn -c gunicorn.conf.py (gevent, {args.workers} workers, Redis)",
+        "server": f"gunicorn -c gunicorn.conf.py (gevent, {WORKERS} workers, Redis)",
         "cpus": os.cpu_count(),
         "interval_s": args.interval,
-        "subscribers_connected": subscribers.ready,
-        "subscriber_errors": sorted(set(subscribers.errors))[:5],
-        "subscriber_error_count": len(subscribers.errors),
+        "subscribers_connected": ready,
+        "subscriber_errors": sorted(set(errors))[:5],
+        "subscriber_error_count": len(errors),
         "events": args.events,
         "deliveries": len(latencies),
         "deliveries_expected": args.events * args.subscribers,

@@ -1,5 +1,6 @@
 """Real app processes for live-update tests: gunicorn on free ports, signed-in sessions, and a
-small reader of server-sent events. Used by tests/test_live_processes.py."""
+small reader of server-sent events. Used by tests/test_live_processes.py and
+bench/live_latency.py."""
 
 from __future__ import annotations
 
@@ -42,25 +43,31 @@ class Session:
         self.csrf = URLSafeTimedSerializer(SECRET, salt="wtf-csrf-token").dumps(raw)
 
 
+def production_env(instance: Path, **env: str) -> dict[str, str]:
+    """The environment of an app process with production settings that Session can sign into."""
+    return {
+        **os.environ,
+        "FORUM_ENV": "production",
+        "FORUM_SECRET_KEY": SECRET,
+        "FORUM_TRUSTED_HOSTS": "127.0.0.1",
+        "FORUM_INSTANCE_PATH": str(instance),
+        "FORUM_RATELIMIT_ENABLED": "false",
+        "FORUM_ARGON2_TIME_COST": "1",
+        "FORUM_ARGON2_MEMORY_COST": "1024",
+        "FORUM_ARGON2_PARALLELISM": "1",
+        **env,
+    }
+
+
 class AppProcess:
     """The app under gunicorn with the production settings file, on a free local port."""
 
     def __init__(self, tmp: Path, **env: str):
         self.port = free_port()
         self.log = tmp / f"gunicorn-{self.port}.log"
-        self.env = {
-            **os.environ,
-            "FORUM_BIND": f"127.0.0.1:{self.port}",
-            "FORUM_ENV": "production",
-            "FORUM_SECRET_KEY": SECRET,
-            "FORUM_TRUSTED_HOSTS": "127.0.0.1",
-            "FORUM_INSTANCE_PATH": str(tmp / f"instance-{self.port}"),
-            "FORUM_RATELIMIT_ENABLED": "false",
-            "FORUM_ARGON2_TIME_COST": "1",
-            "FORUM_ARGON2_MEMORY_COST": "1024",
-            "FORUM_ARGON2_PARALLELISM": "1",
-            **env,
-        }
+        self.env = production_env(
+            tmp / f"instance-{self.port}", FORUM_BIND=f"127.0.0.1:{self.port}", **env
+        )
         self.process: subprocess.Popen | None = None
 
     def start(self) -> AppProcess:

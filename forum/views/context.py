@@ -34,17 +34,20 @@ def _iso(value: datetime | None) -> str:
 
 
 def _when(value: datetime | None) -> str:
-    """A calm, readable time: "just now", "5 minutes ago", "3 March 2026 at 14:05"."""
+    """A calm, readable time: "just now", "5 minutes ago", "in 3 days", "3 March 2026 at 14:05"."""
     if value is None:
         return ""
     seconds = (utcnow() - value).total_seconds()
-    if seconds < 60:
+    if -60 < seconds < 60:
         return "just now"
-    if seconds < 3600:
-        minutes = int(seconds // 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''} ago"
-    if seconds < 86400:
-        hours = int(seconds // 3600)
-        return f"{hours} hour{'s' if hours != 1 else ''} ago"
+    for limit, unit, size in (
+        (3600, "minute", 60),
+        (86400, "hour", 3600),
+        (7 * 86400, "day", 86400),
+    ):
+        if abs(seconds) < limit:
+            n = int(abs(seconds) // size)
+            text = f"{n} {unit}{'s' if n != 1 else ''}"
+            return f"{text} ago" if seconds > 0 else f"in {text}"
     local = value.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
     return f"{local.day} {local:%B %Y} at {local:%H:%M}"

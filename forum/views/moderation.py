@@ -84,6 +84,8 @@ def invitations():
             add_errors(form, exc)
         else:
             link = url_for("membership.redeem_invitation", token=secret, _external=True)
+            form = InvitationForm(formdata=None)  # ready for the next one
+            form.region_id.choices = region_choices("Any region")
     status = 422 if form.errors else 200
     return render_template(
         "moderation/invitations.html",
