@@ -106,24 +106,41 @@ class Subscribers:
             self.errors.append(repr(exc))
 
     async def _follow(self, session: Session) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-        writer.write(
-            (
-                "GET /live?topic=moderation HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"Cookie: {session.cookie}\r\nAccept: text/event-stream\r\n\r\n"
-            ).encode()
-        )
-        await writer.drain()
+        """Like a browser: a stream that does not greet within 10 s is opened again."""
+        for _attempt in range(3):
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            writer.write(
+                (
+                    "GET /live?topic=moderation HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    f"Cookie: {session.cookie}\r\nAccept: text/event-stream\r\n\r\n"
+                ).encode()
+            )
+            await writer.drain()
+            try:
+                await asyncio.wait_for(self._greeting(reader), 10)
+            except TimeoutError:
+                self.errors.append("no greeting within 10 s: reconnected")
+                writer.close()
+                continue
+            self.ready += 1
+            await self._read(reader)
+            return
+
+    async def _greeting(self, reader: asyncio.StreamReader) -> None:
         status = (await reader.readline()).decode().strip()
         if " 200 " not in status:
-            self.errors.append(status)
+            raise RuntimeError(status)
+        while line := await reader.readline():
+            if line.rstrip(b"\r\n") == b"data: hello":
+                return
+        raise EOFError("the stream ended before its greeting")
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
         event_id = None
         while line := await reader.readline():
             text = line.decode().rstrip("\r\n")
             if text.startswith("id: "):
                 event_id = text[4:]
-            elif text == "data: hello":
-                self.ready += 1
             elif text == "event: moderation" and event_id:
                 self.arrivals.setdefault(event_id, []).append(time.perf_counter())
                 event_id = None
