@@ -91,9 +91,11 @@ def test_filters_narrow_the_board_and_stay_in_the_links(app, member, member_clie
         factories.idea(member, "National training day", tags=("training",), status="planned")
         factories.idea(member, "Lothian speakers", region_name="Lothian", tags=("speakers",))
 
+    titles = ("Highland walk", "National training day", "Lothian speakers")
+
     def shown(query):
         page = _text(member_client.get(f"/ideas/?{query}"))
-        return {t for t in ("Highland walk", "National training day", "Lothian speakers") if t in page}
+        return {title for title in titles if title in page}
 
     assert shown("region=highland") == {"Highland walk"}
     assert shown("region=national") == {"National training day"}
@@ -142,9 +144,7 @@ def test_member_suggests_an_idea_and_backs_it_automatically(app, member, member_
         highland = factories.region("Highland").id
     response = member_client.submit(
         "/ideas/new",
-        _idea_form(
-            description="**Yes**, please", region_id=str(highland), tag_ids=[str(events)]
-        ),
+        _idea_form(description="**Yes**, please", region_id=str(highland), tag_ids=[str(events)]),
     )
     assert response.status_code == 302
     idea_id = int(response.headers["Location"].rsplit("/", 1)[1])
@@ -163,9 +163,7 @@ def test_member_suggests_an_idea_and_backs_it_automatically(app, member, member_
         assert db.session.get(IdeaVote, (idea_id, member.id)) is not None
 
 
-@pytest.mark.parametrize(
-    ("length", "accepted"), [(4, False), (5, True), (120, True), (121, False)]
-)
+@pytest.mark.parametrize(("length", "accepted"), [(4, False), (5, True), (120, True), (121, False)])
 def test_title_is_5_to_120_characters(app, member_client, length, accepted):
     title = ("Walks" * 30)[:length]
     response = member_client.submit("/ideas/new", _idea_form(title=title))
@@ -401,9 +399,7 @@ def test_commenting_too_fast_answers_429_with_the_text_kept(app, member, member_
     member_client.submit(f"/ideas/{idea.id}/comments", {"body": "First thought"})
     response = member_client.submit(f"/ideas/{idea.id}/comments", {"body": "Second thought"})
     assert response.status_code == 429
-    assert "Your text is kept" in _text(response) and "Second thought</textarea>" in _text(
-        response
-    )
+    assert "Your text is kept" in _text(response) and "Second thought</textarea>" in _text(response)
 
 
 def test_the_same_comment_twice_is_caught(app, member, member_client):
@@ -475,7 +471,8 @@ def test_comments_on_a_merged_idea_go_to_the_other_one(app, member, member_clien
     with app.app_context():
         target = factories.idea(member, "The idea we kept")
         gone = factories.idea(member, "The duplicate", status="merged")
-        db.session.execute(sa.update(Idea).where(Idea.id == gone.id).values(merged_into_id=target.id))
+        merge = sa.update(Idea).where(Idea.id == gone.id).values(merged_into_id=target.id)
+        db.session.execute(merge)
         db.session.commit()
     response = member_client.submit(f"/ideas/{gone.id}/comments", {"body": "Hello?"})
     assert response.status_code == 302
@@ -493,9 +490,11 @@ def test_outsiders_posting_without_a_token_are_sent_away_with_nothing_shown(
     with app.app_context():
         idea = factories.idea(member, "Seen-only-by-members")
         pending = factories.member(status="pending")
-    for client, where in ((new_client(), "/signin"), (sign_in_as(new_client(), pending), "/status")):
-        for url in ("/ideas/new", f"/ideas/{idea.id}/comments", "/ideas/comments/1/edit",
-                    "/account/password"):  # fmt: skip
+    outsiders = ((new_client(), "/signin"), (sign_in_as(new_client(), pending), "/status"))
+    urls = ("/ideas/new", f"/ideas/{idea.id}/comments", "/ideas/comments/1/edit")
+    urls += ("/account/password",)
+    for client, where in outsiders:
+        for url in urls:
             response = client.post(url, data={"body": "x", "title": "x"})
             assert response.status_code == 302, url
             assert response.headers["Location"].startswith(where), url
