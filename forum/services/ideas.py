@@ -8,8 +8,9 @@ seen only by that region's members, moderators and administrators. Everyone else
 where ``freshness`` is the number of half-lives (``TRENDING_HALF_LIFE``, two weeks) between
 ``TRENDING_EPOCH`` and the idea's creation. Ordering by it is ordering by
 ``(1 + votes + comments / 2) / 2 ** (age / two weeks)``: an idea's support counts half as much
-for every two weeks of its age, so new ideas with a few votes rise above old ones with many. The age part is common to all ideas at any moment, so the stored score never
-needs refreshing as time passes: it changes only when votes or comments do, in the same UPDATE
+for every two weeks of its age, so new ideas with a few votes rise above old ones with many.
+The age part is the same for all ideas at any moment, so the stored score never needs
+refreshing as time passes: it changes only when votes or comments do, in the same UPDATE
 statement (``counters_changed``), and the board sorts by it with an index.
 
 **Similar ideas.** A title is cut into terms: its words of three letters or more, without
@@ -438,12 +439,14 @@ def submit(
 
 # --- similar ideas ----------------------------------------------------------------------------
 
+# Common words, and words nearly every idea here uses ("peer support workers"), match nothing.
 STOP_WORDS = frozenset(
     """about after again all also and any are because been being but can could did does each
     for from get going had has have her his how idea ideas into its just let like make more
-    most much need network not our out over peer peers please really should some such than
-    that the their them then there these they this those too use very want was way were what
-    when where which who why will with would you your""".split()  # noqa: SIM905
+    most much need network not our out over people peer peers please really should some such
+    support supporter supporters than that the their them then there these they this those too
+    use very want was way were what when where which who why will with work worker workers
+    would you your""".split()  # noqa: SIM905
 )
 TERM_LENGTH = 5
 
@@ -463,10 +466,8 @@ def index_title(idea: Idea) -> None:
 
 
 def similar(member: Member, title: str, *, exclude_id: int | None = None) -> list[sa.Row]:
-    """Up to five ideas whose titles share the most terms with ``title`` (merged ones left out).
-
-    A title of one to three terms needs one in common; a longer one needs two.
-    """
+    """Up to five ideas whose titles share the most terms with ``title`` (merged ones left out),
+    the most supported first among equals."""
     terms = title_terms(title)
     if not terms:
         return []
@@ -480,7 +481,6 @@ def similar(member: Member, title: str, *, exclude_id: int | None = None) -> lis
             visible_clause(member),
         )
         .group_by(Idea.id, Idea.title, Idea.vote_count, Idea.status)
-        .having(hits >= (1 if len(terms) <= 3 else 2))
         .order_by(hits.desc(), Idea.vote_count.desc(), Idea.id.desc())
         .limit(SIMILAR_LIMIT)
     )
