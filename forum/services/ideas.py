@@ -89,13 +89,11 @@ def visible_clause(member: Member) -> sa.ColumnElement[bool]:
     return sa.or_(Idea.region_id.is_(None), Idea.region_id.not_in(sorted(hidden)))
 
 
-def visible_idea(member: Member, idea_id: int) -> Idea:
-    """The idea with its author, region and tags; NotFound if missing or not for ``member``."""
-    idea = db.session.scalar(
-        sa.select(Idea)
-        .where(Idea.id == idea_id, visible_clause(member))
-        .options(so.joinedload(Idea.author), so.joinedload(Idea.region), so.selectinload(Idea.tags))
-    )
+def visible_idea(member: Member, idea_id: int, *, details: bool = True) -> Idea:
+    """The idea (with its author, region and tags unless ``details`` is false); NotFound if
+    it is missing or not for ``member``."""
+    stmt = sa.select(Idea).where(Idea.id == idea_id, visible_clause(member))
+    idea = db.session.scalar(with_card_details(stmt) if details else stmt)
     if idea is None:
         raise NotFound("That idea does not exist, or is not shared with you.")
     return idea

@@ -37,9 +37,9 @@ def _voting(items) -> dict:
     }
 
 
-def _visible(idea_id: int):
+def _visible(idea_id: int, details: bool = True):
     try:
-        return ideas.visible_idea(current_user, idea_id)
+        return ideas.visible_idea(current_user, idea_id, details=details)
     except NotFound:
         abort(404)
 
@@ -166,7 +166,7 @@ def _after_vote(idea_id: int, refused: bool = False):
         back = back.split("#")[0]  # the partial adds the idea's anchor again
     if not htmx:
         return redirect(back or url_for("ideas.show", idea_id=idea_id))
-    idea = _visible(idea_id)
+    idea = _visible(idea_id, details=False)
     return render_template(
         "ideas/_vote_response.html", idea=idea, back=back, refused=refused, **_voting([idea])
     ), 409 if refused else 200
@@ -177,7 +177,7 @@ def votes(idea_id: int):
     """The vote button and count of one idea, for this member."""
     if not htmx:
         return redirect(url_for("ideas.show", idea_id=idea_id))
-    idea = _visible(idea_id)
+    idea = _visible(idea_id, details=False)
     return render_template("ideas/_vote.html", idea=idea, **_voting([idea]))
 
 
@@ -223,7 +223,7 @@ def comments(idea_id: int):
     """One page of the idea's comments (the list the idea page shows)."""
     if not htmx:
         return redirect(url_for("ideas.show", idea_id=idea_id, page=_page()))
-    idea = _visible(idea_id)
+    idea = _visible(idea_id, details=False)
     page = idea_comments.comments(current_user, idea.id, _page())
     return render_template("ideas/_comments.html", idea=idea, comments=page)
 
