@@ -257,7 +257,9 @@ def test_similar_ideas_appear_while_typing(app, member, member_client):
     assert "2 similar ideas already on the board" in page
     assert page.index("every event") < page.index("quarterly")  # two terms before one
     assert "walking" not in page
-    assert _text(member_client.htmx_get("/ideas/similar?title=the+and+of")).strip() == ""
+    assert _text(member_client.htmx_get("/ideas/similar?title=the+and+of")) == ""
+    empty_box = '<div id="similar-ideas" class="similar" aria-live="polite"></div>'
+    assert empty_box in _text(member_client.get("/ideas/new"))  # hidden by .similar:empty
 
 
 def test_at_most_five_similar_ideas_and_never_merged_ones(app, member, member_client):

@@ -21,8 +21,9 @@ def test_suggest_an_idea_and_see_similar_ones_while_typing(site, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Suggest an idea")
     check_accessibility(page, "idea-new")
 
-    page.get_by_label("Title").press_sequentially("Guest speakers at our events", delay=20)
     similar = page.locator("#similar-ideas")
+    expect(similar).to_be_hidden()  # nothing typed, nothing shown
+    page.get_by_label("Title").press_sequentially("Guest speakers at our events", delay=20)
     expect(similar).to_contain_text("1 similar idea already on the board")
     expect(similar.get_by_role("link")).to_have_text(
         "Speakers with lived experience at every event"
