@@ -508,3 +508,10 @@ def test_an_expired_token_keeps_the_idea_being_written(app, member_client):
     assert response.status_code == 400
     page = _text(response)
     assert "Your session timed out" in page and 'value="Kept after timeout"' in page
+
+
+def test_excerpt_is_plain_text_with_list_items_kept_apart(ctx):
+    idea = Idea()
+    idea.set_body("Things **like**:\n\n- recovery plans\n- leaflets\n\n" + "More words. " * 40)
+    assert idea.excerpt.startswith("Things like: recovery plans, leaflets More words.")
+    assert idea.excerpt.endswith("…") and len(idea.excerpt) <= 221

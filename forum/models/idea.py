@@ -7,6 +7,7 @@ the board can sort by them with an index; ``forum.services.voting`` and
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -112,7 +113,8 @@ class Idea(RichBody, db.Model):
     @property
     def excerpt(self) -> str:
         """The start of the description as plain text (escaped again when shown)."""
-        text = Markup(self.body_html).striptags()  # noqa: S704 - sanitised HTML, text only
+        html = re.sub(r"</li>\s*(?=<li)", ", </li>", self.body_html)  # list items stay apart
+        text = Markup(html).striptags()  # noqa: S704 - sanitised HTML, text only
         if len(text) <= EXCERPT_LENGTH:
             return text
         return text[:EXCERPT_LENGTH].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
