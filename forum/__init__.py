@@ -72,6 +72,11 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     compose.init_app(app)
 
+    from forum.views import idea_admin, ideas  # the ideas clinic
+
+    app.register_blueprint(ideas.bp)
+    app.register_blueprint(idea_admin.bp)
+
 
 def register_errorhandlers(app: Flask) -> None:
     from forum.views import errors

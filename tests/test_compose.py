@@ -67,3 +67,9 @@ def test_rerender_command_brings_old_html_up_to_date(app):
     result = app.test_cli_runner().invoke(args=["richtext", "rerender"])
     assert result.exit_code == 0, result.output
     assert "Site documents re-rendered." in result.output
+
+
+def test_headings_are_moved_down_two_levels():
+    from forum.services import richtext
+
+    assert richtext.render("# Plan\n\n#### Detail") == "<h3>Plan</h3>\n<h6>Detail</h6>"

@@ -32,7 +32,8 @@ LINK_REL = "nofollow ugc noopener noreferrer"
 HEADING_SHIFT = 2
 
 
-def _shift_headings(tokens, idx, options, env, renderer) -> str:
+def _shift_headings(renderer, tokens, idx, options, env) -> str:
+    # markdown-it binds render rules to the renderer: it comes first, like ``self``.
     token = tokens[idx]
     level = min(6, int(token.tag[1]) + HEADING_SHIFT)
     token.tag = f"h{level}"

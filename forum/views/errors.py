@@ -60,6 +60,11 @@ def _http_error(error: HTTPException):
 
 def _csrf_error(error: CSRFError):
     """An expired or missing token. Forms that can, come back with what was typed."""
+    from forum.permissions import enforce_membership
+
+    # The token is checked before membership: people who may not open the page never get it.
+    if (refused := enforce_membership()) is not None:
+        return refused
     view = current_app.view_functions.get(request.endpoint)
     if view is not None and getattr(view, "keeps_input", False) and not htmx:
         flash(CSRF_EXPIRED, "warning")
