@@ -313,7 +313,7 @@ def crisis_contacts() -> list[CrisisContact]:
     return list(db.session.scalars(sa.select(CrisisContact).order_by(CrisisContact.position)))
 
 
-def save_crisiscrisis_contact(contact_id: int | None, **fields: str) -> CrisisContact:
+def save_crisis_contact(contact_id: int | None, **fields: str) -> CrisisContact:
     """Add or edit a contact; it needs a name and at least one way to reach it."""
     fields = {k: (v or "").strip() for k, v in fields.items()}
     if not fields.get("name"):
@@ -342,10 +342,10 @@ def crisis_contact(contact_id: int) -> CrisisContact:
     return contact
 
 
-def delete_crisiscrisis_contact(contact_id: int) -> None:
+def delete_crisis_contact(contact_id: int) -> None:
     db.session.delete(crisis_contact(contact_id))
     db.session.commit()
 
 
-def move_crisiscrisis_contact(contact_id: int, step: int) -> None:
+def move_crisis_contact(contact_id: int, step: int) -> None:
     _move(crisis_contacts(), crisis_contact(contact_id), step)
