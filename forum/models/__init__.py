@@ -2,6 +2,18 @@
 
 from forum.models.access import Invitation, OneTimeToken, TokenPurpose
 from forum.models.base import UTCDateTime, utcnow
+from forum.models.forum import (
+    ContentWarning,
+    Forum,
+    ForumAudience,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadRead,
+    WarningChoice,
+    WarningPreference,
+    post_warnings,
+)
 from forum.models.mail import OutboxMail
 from forum.models.member import Consent, ConsentKind, Member, MemberStatus, Role
 from forum.models.region import Region
@@ -10,16 +22,26 @@ from forum.models.site import CrisisContact, SiteSettings
 __all__ = [
     "Consent",
     "ConsentKind",
+    "ContentWarning",
     "CrisisContact",
+    "Forum",
+    "ForumAudience",
     "Invitation",
     "Member",
     "MemberStatus",
     "OneTimeToken",
     "OutboxMail",
+    "Post",
+    "PostRevision",
     "Region",
     "Role",
     "SiteSettings",
+    "Thread",
+    "ThreadRead",
     "TokenPurpose",
     "UTCDateTime",
+    "WarningChoice",
+    "WarningPreference",
+    "post_warnings",
     "utcnow",
 ]
