@@ -17,7 +17,7 @@ from forum.models import (
     Role,
     utcnow,
 )
-from forum.services import passwords, site
+from forum.services import forums, passwords, site
 
 PASSWORD = "correct horse battery staple"
 REGIONS = ("Lothian", "Highland", "Greater Glasgow and Clyde")
@@ -25,10 +25,12 @@ _numbers = itertools.count(1)
 
 
 def network(name: str = "Test Peer Network") -> None:
-    """Site settings, three regions and the default crisis contacts."""
+    """Site settings, three regions (each with its forum), the default crisis contacts and
+    content warnings."""
     site.create_network(name)
     for position, region in enumerate(REGIONS):
         db.session.add(Region(name=region, slug=site.slugify(region), position=position))
+    forums.ensure_region_forums()
     db.session.commit()
 
 
