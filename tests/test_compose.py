@@ -80,5 +80,7 @@ def test_images_become_plain_links_so_no_other_host_sees_readers():
 
     html = richtext.render("![a photo](https://elsewhere.example/p.png)")
     assert "<img" not in html
-    assert '<a href="https://elsewhere.example/p.png" rel="nofollow ugc noopener noreferrer">' in html
+    assert (
+        '<a href="https://elsewhere.example/p.png" rel="nofollow ugc noopener noreferrer">' in html
+    )
     assert "a photo</a>" in html

@@ -5,7 +5,6 @@ are checked by the services, so every way of posting gets the same answers.
 """
 
 from wtforms import (
-    HiddenField,
     IntegerField,
     RadioField,
     SelectMultipleField,
@@ -68,21 +67,17 @@ class WarningPreferencesForm(Form):
     """The choices come from the warnings list; the view reads ``warning-<id>`` fields."""
 
 
-class QuoteForm(Form):
-    quote = HiddenField()
-
-
 class ForumForm(Form):
     name = StringField("Name")
     description = TextAreaField("Description (optional)")
-    audience = RadioField(
-        "Who may see and post",
-        choices=[
+    audience = RadioField("Who may see and post", default=ForumAudience.EVERYONE.value)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.audience.choices = [
             (ForumAudience.EVERYONE.value, "Every member"),
             (ForumAudience.REGION.value, "Only members of this region (and moderators)"),
-        ],
-        default=ForumAudience.EVERYONE.value,
-    )
+        ]
 
 
 class WarningForm(Form):

@@ -121,8 +121,6 @@ class Thread(db.Model):
     last_post_id: so.Mapped[int | None] = so.mapped_column()
     last_post_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_post_author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("members.id"))
-    # How far the member asking has read it, when the query loads it (``with_expression``).
-    read_up_to: so.Mapped[int | None] = so.query_expression()
 
     forum: so.Mapped[Forum] = so.relationship()
     author: so.Mapped[Member] = so.relationship(foreign_keys=[author_id])
@@ -135,6 +133,10 @@ class Thread(db.Model):
         order_by="ContentWarning.position",
         viewonly=True,
     )
+
+    # How far the member asking has read it (the id of the last post read; None if never
+    # opened), set by the queries that load it with ``forums.with_read_state``.
+    read_up_to = None
 
     @property
     def post_count(self) -> int:

@@ -67,17 +67,36 @@ def chosen(warning_ids: Iterable[int | str], note: str | None) -> tuple[list[Con
 # --- a member's choices ---------------------------------------------------------------------
 
 
-def preferences(member: Member) -> dict[int, WarningChoice]:
-    """The member's choice per warning id (missing means ASK), read once per request."""
-    cache = g.setdefault("warning_preferences", {}) if has_request_context() else {}
+def _catalogue(member: Member) -> tuple[list[ContentWarning], dict[int, WarningChoice]]:
+    """Every warning, with the member's choices: one query, kept for the rest of the request."""
+    cache = g.setdefault("warning_catalogue", {}) if has_request_context() else {}
     if member.id not in cache:
         rows = db.session.execute(
-            sa.select(WarningPreference.warning_id, WarningPreference.choice).where(
-                WarningPreference.member_id == member.id
+            sa.select(ContentWarning, WarningPreference.choice)
+            .outerjoin(
+                WarningPreference,
+                sa.and_(
+                    WarningPreference.warning_id == ContentWarning.id,
+                    WarningPreference.member_id == member.id,
+                ),
             )
+            .order_by(ContentWarning.position, ContentWarning.name)
+        ).all()
+        cache[member.id] = (
+            [warning for warning, _ in rows],
+            {warning.id: choice for warning, choice in rows if choice is not None},
         )
-        cache[member.id] = dict(rows.all())
     return cache[member.id]
+
+
+def offered(member: Member) -> list[ContentWarning]:
+    """The warnings a writer can choose from (the list without archived ones)."""
+    return [w for w in _catalogue(member)[0] if not w.is_archived]
+
+
+def preferences(member: Member) -> dict[int, WarningChoice]:
+    """The member's choice per warning id (missing means ASK)."""
+    return _catalogue(member)[1]
 
 
 def hidden_ids(member: Member) -> list[int]:
@@ -105,7 +124,7 @@ def set_preferences(member: Member, choices: Mapping[int, str]) -> None:
             )
     db.session.commit()
     if has_request_context():
-        g.pop("warning_preferences", None)
+        g.pop("warning_catalogue", None)
 
 
 def mode(member: Member, warnings: list[ContentWarning], author_id: int | None = None) -> str:

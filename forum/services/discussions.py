@@ -71,10 +71,10 @@ def get_thread(member: Member, thread_id: int) -> Thread:
         .where(Thread.id == thread_id, forums.visible_forums_clause(member))
         .options(so.contains_eager(Thread.forum))
     )
-    thread = db.session.scalar(forums.with_read_state(query, member))
-    if thread is None:
+    threads = forums.threads_read(db.session.execute(forums.with_read_state(query, member)))
+    if not threads:
         raise NotFound("This thread does not exist, or you do not have access to it.")
-    return thread
+    return threads[0]
 
 
 def get_post(member: Member, post_id: int, check_author: bool = False) -> Post:
@@ -109,8 +109,10 @@ def is_open(thread: Thread) -> bool:
 # --- reading --------------------------------------------------------------------------------
 
 
-def posts_page(thread: Thread, page: int) -> forums.KnownTotalPage:
-    """One page of the thread's posts, oldest first, with authors and warnings (two queries)."""
+def posts_page(member: Member, thread: Thread, page: int) -> forums.KnownTotalPage:
+    """One page of the thread's posts, oldest first, with authors and warnings (two queries,
+    and one for the member's warning choices)."""
+    content_warnings.preferences(member)
     query = (
         sa.select(Post)
         .where(Post.thread_id == thread.id)
@@ -157,8 +159,9 @@ def page_of(post: Post) -> int:
     return before // POSTS_PER_PAGE + 1
 
 
-def posts_after(thread: Thread, after_id: int) -> tuple[list[Post], bool]:
+def posts_after(member: Member, thread: Thread, after_id: int) -> tuple[list[Post], bool]:
     """Posts newer than ``after_id`` (at most AFTER_LIMIT), and whether there are more."""
+    content_warnings.preferences(member)
     posts = list(
         db.session.scalars(
             sa.select(Post)

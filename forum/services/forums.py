@@ -182,11 +182,20 @@ class ThreadRow:
 
 
 def with_read_state(query: sa.Select, member: Member) -> sa.Select:
-    """``query`` on threads, with ``Thread.read_up_to`` filled in for ``member``."""
+    """``query`` on threads, with ``member``'s read position as a second column."""
     read = so.aliased(ThreadRead)
-    return query.outerjoin(
+    return query.add_columns(read.last_read_post_id).outerjoin(
         read, sa.and_(read.thread_id == Thread.id, read.member_id == member.id)
-    ).options(so.with_expression(Thread.read_up_to, read.last_read_post_id))
+    )
+
+
+def threads_read(rows) -> list[Thread]:
+    """The threads of ``with_read_state`` rows, each with ``read_up_to`` set."""
+    threads = []
+    for thread, read_up_to in rows:
+        thread.read_up_to = read_up_to
+        threads.append(thread)
+    return threads
 
 
 def read_state(member: Member, thread: Thread) -> str:
@@ -223,9 +232,10 @@ def _rows(member: Member, threads) -> list[ThreadRow]:
 def threads_page(member: Member, forum: Forum, page: int) -> KnownTotalPage:
     """One page of ``forum``'s threads, pinned first, then by latest activity."""
     query = thread_rows_select(member).where(Thread.forum_id == forum.id)
+    content_warnings.preferences(member)
 
     def fetch(offset: int, limit: int) -> list[ThreadRow]:
-        return _rows(member, db.session.scalars(query.offset(offset).limit(limit)).unique())
+        return _rows(member, threads_read(db.session.execute(query.offset(offset).limit(limit))))
 
     return KnownTotalPage(
         page=page, per_page=THREADS_PER_PAGE, fetch=fetch, total=forum.thread_count
@@ -234,10 +244,12 @@ def threads_page(member: Member, forum: Forum, page: int) -> KnownTotalPage:
 
 def thread_row(member: Member, thread_id: int) -> ThreadRow:
     """One thread's row in its forum's list (for live updates); NotFound when not visible."""
-    thread = db.session.scalar(thread_rows_select(member).where(Thread.id == thread_id))
-    if thread is None:
+    threads = threads_read(
+        db.session.execute(thread_rows_select(member).where(Thread.id == thread_id))
+    )
+    if not threads:
         raise NotFound("This thread does not exist, or you do not have access to it.")
-    return _rows(member, [thread])[0]
+    return _rows(member, threads)[0]
 
 
 # --- keeping the list (administrators) ------------------------------------------------------

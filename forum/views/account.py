@@ -19,7 +19,7 @@ def _page(password_form=None, email_form=None, status=200):
         password_form=password_form or ChangePasswordForm(formdata=None, prefix="pw"),
         email_form=email_form or ChangeEmailForm(formdata=None, prefix="em"),
         warnings_form=WarningPreferencesForm(formdata=None),
-        warnings=content_warnings.all_warnings(),
+        warnings=content_warnings.offered(current_user),
         warning_choices=content_warnings.preferences(current_user),
     ), status
 
@@ -78,7 +78,7 @@ def content_warning_settings():
     """Per warning: always show, ask me first (the default), or hide these posts."""
     form = WarningPreferencesForm()
     if form.validate_on_submit():
-        names = {w.id: f"warning-{w.id}" for w in content_warnings.all_warnings()}
+        names = {w.id: f"warning-{w.id}" for w in content_warnings.offered(current_user)}
         choices = {wid: request.form[name] for wid, name in names.items() if name in request.form}
         try:
             content_warnings.set_preferences(current_user, choices)

@@ -55,7 +55,7 @@ def _refused(form) -> int:
 
 
 def _writing_form(cls, **kwargs):
-    return cls(**kwargs).offer_warnings(content_warnings.all_warnings())
+    return cls(**kwargs).offer_warnings(content_warnings.offered(current_user))
 
 
 # --- a forum ----------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def new_thread(slug: str):
         if thread is not None:
             draft_saved(f"thread-new-{forum.id}")
             flash("Your thread is started. Thank you for sharing.", "success")
-            return redirect(url_for(".thread", thread_id=thread.id))
+            return redirect(url_for(".thread", thread_id=thread.id, page=1))
     elif form.is_submitted():
         status = _refused(form)
     return render_template("forums/new_thread.html", forum=forum, form=form), status
@@ -123,7 +123,7 @@ def thread(thread_id: int):
 
 
 def _thread_page(thread, page_number: int, form, status: int = 200):
-    page = discussions.posts_page(thread, page_number)
+    page = discussions.posts_page(current_user, thread, page_number)
     html = render_template("forums/thread.html", thread=thread, page=page, form=form)
     discussions.mark_read(current_user, thread, page.items[-1].id if page.items else None)
     return make_response(html, status)
@@ -133,7 +133,9 @@ def _thread_page(thread, page_number: int, form, status: int = 200):
 def posts_after(thread_id: int):
     """The posts after ``?after=<post id>`` (for htmx and live updates)."""
     thread = discussions.get_thread(current_user, thread_id)
-    posts, more = discussions.posts_after(thread, request.args.get("after", 0, type=int))
+    posts, more = discussions.posts_after(
+        current_user, thread, request.args.get("after", 0, type=int)
+    )
     html = render_template("forums/_posts.html", thread=thread, posts=posts, more=more)
     discussions.mark_read(current_user, thread, posts[-1].id if posts else None)
     return html
@@ -178,7 +180,7 @@ def _reply_refused(thread, form, status: int):
 
 def _reply_sent(thread, post, after: int):
     """htmx: the posts since the page's newest (the reply among them), a fresh form, a note."""
-    posts, more = discussions.posts_after(thread, after)
+    posts, more = discussions.posts_after(current_user, thread, after)
     if more:  # the page is far behind: go to the page where the reply landed instead
         response = make_response("", 204)
         response.headers["HX-Redirect"] = _post_url(post)
