@@ -131,6 +131,7 @@ def test_reply_with_htmx_returns_the_new_post_and_a_fresh_form(app, a_thread, me
     form = re.search(r'<div id="reply-form"[^>]*hx-swap-oob="true".*?</form>', html, re.S)
     assert form and "Same **here**" not in form.group(0)  # the form comes back empty
     assert 'id="flash"' in html and "Your reply is posted" in html
+    assert '<span id="thread-post-count" hx-swap-oob="true">2 posts</span>' in html
     assert f"reply-thread-{a_thread.id}" in response.headers["HX-Trigger"]  # forget the draft
 
 

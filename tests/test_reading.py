@@ -114,6 +114,32 @@ def test_forum_index_and_forum_page_never_write(app, long_thread, people, new_cl
     assert not {"INSERT", "UPDATE", "DELETE"} & set(statements), statements
 
 
+def test_reading_a_thread_writes_one_small_upsert_last_and_only_when_it_moves(
+    app, long_thread, people, new_client
+):
+    client = sign_in_as(new_client(), people[1])
+
+    def statements_of(url):
+        seen = []
+
+        def record(conn, cursor, statement, *args):
+            if statement.split()[0].upper() not in ("BEGIN", "COMMIT"):
+                seen.append(statement.split()[0].upper())
+
+        with app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", record)
+            try:
+                client.get(url)
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", record)
+        return seen
+
+    first = statements_of(f"/threads/{long_thread}?page=2")
+    assert [s for s in first if s != "SELECT"] == ["INSERT"] and first[-1] == "INSERT"
+    again = statements_of(f"/threads/{long_thread}?page=2")
+    assert "INSERT" not in again  # nothing new read: nothing written
+
+
 def test_new_threads_and_new_replies_are_marked_in_the_forum(app, people, new_client):
     writer, reader = people
     with app.app_context():

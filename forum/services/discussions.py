@@ -182,12 +182,16 @@ def mark_read(member: Member, thread: Thread, post_id: int | None) -> None:
     """
     if not post_id or post_id <= (thread.read_up_to or 0):
         return
+    member_id, thread_id = member.id, thread.id
+    # End the reading transaction first: on SQLite a read snapshot cannot become a write once
+    # another member has written since, while a fresh transaction simply waits its turn.
+    db.session.commit()
     try:
-        _advance_read(member.id, thread.id, post_id)
+        _advance_read(member_id, thread_id, post_id)
         db.session.commit()
     except sa.exc.OperationalError:
         db.session.rollback()
-        current_app.logger.warning("Read position of thread %s not saved (busy)", thread.id)
+        current_app.logger.warning("Read position of thread %s not saved (busy)", thread_id)
     else:
         thread.read_up_to = post_id
 
