@@ -148,3 +148,15 @@ def test_removing_keeps_counts_and_pages_steady(app, story, member_client):
     with app.app_context():
         thread = db.session.get(Thread, story["thread"])
         assert thread.reply_count == 1 and thread.forum.post_count == 2
+
+
+def test_expired_session_token_brings_the_edit_back_with_its_text(app, story, member_client):
+    prefix = f"post{story['opening']}-"
+    response = member_client.post(
+        f"/posts/{story['opening']}/edit",
+        data={prefix + "title": "My first month", prefix + "body": "A long, careful rewrite"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Your session timed out" in page and "A long, careful rewrite" in page
+    assert _post(app, story["opening"]).body_source == "It was hard at first."

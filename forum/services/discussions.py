@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -100,10 +101,6 @@ def check_open(thread: Thread) -> None:
         raise Closed("This forum is archived, so it takes no new posts. You can still read it.")
     if thread.locked:
         raise Closed("This thread is locked, so it takes no new replies for now.")
-
-
-def is_open(thread: Thread) -> bool:
-    return not (thread.locked or thread.forum.is_archived)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -253,24 +250,15 @@ def start_thread(
     forum = forums.get_forum(member, forum_slug)
     if forum.is_archived:
         raise Closed("This forum is archived, so it takes no new threads. You can still read it.")
-    errors: dict[str, list[str]] = {}
-    title = _collect(errors, clean_title, title)
-    body = _collect(errors, posting.clean_body, body)
-    warnings, note = _collect(
-        errors, content_warnings.chosen, warning_ids or [], warning_note, default=([], "")
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    posting.check_rate(member)
-    _serialise_author(member)
-    _refuse_duplicate(member, body, forum_id=forum.id)
+    text = _checked(body, warning_ids, warning_note, title=title, needs_title=True)
+    _may_post(member, text.body, forum_id=forum.id)
     now = utcnow()
     thread = Thread(
-        forum_id=forum.id, author_id=member.id, title=title, created_at=now, last_post_at=now
+        forum_id=forum.id, author_id=member.id, title=text.title, created_at=now, last_post_at=now
     )
     db.session.add(thread)
     db.session.flush()
-    _add_post(thread.id, forum.id, member, body, warnings, note, now=now, opening=True)
+    _add_post(thread.id, forum.id, member, text, now=now, opening=True)
     db.session.commit()
     posting.record_post(member)
     return thread
@@ -288,29 +276,50 @@ def reply(
     (Duplicate for the same reply twice) or RateLimited."""
     thread = get_thread(member, thread_id)
     check_open(thread)
+    text = _checked(body, warning_ids, warning_note)
+    _may_post(member, text.body, thread_id=thread.id)
+    post = _add_post(thread.id, thread.forum_id, member, text, now=utcnow())
+    db.session.commit()
+    posting.record_post(member)
+    return post
+
+
+@dataclass
+class Writing:
+    """What a member wrote, checked and tidied."""
+
+    title: str | None
+    body: str
+    warnings: list[ContentWarning]
+    note: str
+
+
+def _checked(body, warning_ids, warning_note, *, title=None, needs_title=False) -> Writing:
+    """The tidied text, or ValidationFailed naming every field's problem at once."""
     errors: dict[str, list[str]] = {}
+    title = _collect(errors, clean_title, title) if needs_title else None
     body = _collect(errors, posting.clean_body, body)
     warnings, note = _collect(
         errors, content_warnings.chosen, warning_ids or [], warning_note, default=([], "")
     )
     if errors:
         raise ValidationFailed(errors)
-    posting.check_rate(member)
-    _serialise_author(member)
-    _refuse_duplicate(member, body, thread_id=thread.id)
-    post = _add_post(thread.id, thread.forum_id, member, body, warnings, note, now=utcnow())
-    db.session.commit()
-    posting.record_post(member)
-    return post
+    return Writing(title, body, warnings, note if warnings else "")
 
 
 def _collect(errors: dict, check, *args, default=None):
-    """Run one check, gathering its field errors so a form shows them all at once."""
     try:
         return check(*args)
     except ValidationFailed as exc:
         errors.update(exc.field_errors)
         return default
+
+
+def _may_post(member: Member, body: str, **where: int) -> None:
+    """Refuse a post that comes too fast, or repeats one just sent (RateLimited, Duplicate)."""
+    posting.check_rate(member)
+    _serialise_author(member)
+    _refuse_duplicate(member, body, **where)
 
 
 def _serialise_author(member: Member) -> None:
@@ -353,9 +362,7 @@ def _add_post(
     thread_id: int,
     forum_id: int,
     member: Member,
-    body: str,
-    warnings: list[ContentWarning],
-    note: str,
+    text: Writing,
     *,
     now: datetime,
     opening: bool = False,
@@ -366,11 +373,11 @@ def _add_post(
         thread_id=thread_id,
         author_id=member.id,
         created_at=now,
-        fingerprint=posting.fingerprint(body),
-        warning_note=note if warnings else "",
-        warnings=warnings,
+        fingerprint=posting.fingerprint(text.body),
+        warning_note=text.note,
+        warnings=text.warnings,
     )
-    post.set_body(body)
+    post.set_body(text.body)
     db.session.add(post)
     db.session.flush()
     newer = sa.or_(Thread.last_post_id.is_(None), Thread.last_post_id < post.id)
@@ -417,30 +424,22 @@ def edit_post(
         raise NotAllowed("This post was removed, so it can no longer be edited.")
     check_open(post.thread)
     opening = post.is_opening
-    errors: dict[str, list[str]] = {}
-    new_title = _collect(errors, clean_title, title) if opening else None
-    body = _collect(errors, posting.clean_body, body)
-    warnings, note = _collect(
-        errors, content_warnings.chosen, warning_ids or [], warning_note, default=([], "")
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    note = note if warnings else ""
+    text = _checked(body, warning_ids, warning_note, title=title, needs_title=opening)
     unchanged = (
-        body == post.body_source
-        and warnings == list(post.warnings)
-        and note == post.warning_note
-        and (not opening or new_title == post.thread.title)
+        text.body == post.body_source
+        and text.warnings == list(post.warnings)
+        and text.note == post.warning_note
+        and (not opening or text.title == post.thread.title)
     )
     if unchanged:
         return post
     _keep_revision(post)
-    post.set_body(body)
-    post.fingerprint = posting.fingerprint(body)
-    post.warnings, post.warning_note = warnings, note
+    post.set_body(text.body)
+    post.fingerprint = posting.fingerprint(text.body)
+    post.warnings, post.warning_note = text.warnings, text.note
     post.edited_at = utcnow()
     if opening:
-        post.thread.title = new_title
+        post.thread.title = text.title
     db.session.commit()
     return post
 

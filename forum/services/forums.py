@@ -56,15 +56,6 @@ def visible_forums_clause(member: Member) -> sa.ColumnElement[bool]:
     return sa.or_(everyone, Forum.region_id == member.region_id)
 
 
-def can_see(member: Member, forum: Forum) -> bool:
-    """The same rule as ``visible_forums_clause``, for a forum already loaded."""
-    return (
-        member.is_moderator
-        or forum.audience == ForumAudience.EVERYONE
-        or (member.region_id is not None and forum.region_id == member.region_id)
-    )
-
-
 def get_forum(member: Member, slug: str) -> Forum:
     """The forum at ``slug``, if ``member`` may see it; NotFound otherwise (never "forbidden")."""
     forum = db.session.scalar(
@@ -109,7 +100,8 @@ class ForumSummary:
 def forum_index(member: Member) -> list[ForumSummary]:
     """Every forum ``member`` may see, in order, with its latest thread and unread count.
 
-    Four queries whatever the size of the network.
+    Five queries (forums, latest threads, their warnings, the member's warning choices,
+    unread counts) whatever the size of the network.
     """
     forums = list(
         db.session.scalars(

@@ -110,15 +110,15 @@ def thread(thread_id: int):
     post (or its last post when all is read); a thread never opened, at the top."""
     thread = discussions.get_thread(current_user, thread_id)
     page = request.args.get("page", type=int)
-    form = _writing_form(ReplyForm, formdata=None)
-    if quoted := request.args.get("quote", type=int):
-        text, warning_ids = discussions.quote(current_user, quoted)
-        form.body.data, form.warnings.data = text, warning_ids
-    elif page is None and (resume := discussions.resume_at(thread)):
+    quoted = request.args.get("quote", type=int)
+    if page is None and not quoted and (resume := discussions.resume_at(thread)):
         page, post_id = resume
         return redirect(
             url_for(".thread", thread_id=thread.id, page=page, _anchor=f"post-{post_id}")
         )
+    form = _writing_form(ReplyForm, formdata=None)
+    if quoted:  # "Quote" without JavaScript: the reply box starts with the quote
+        form.body.data, form.warnings.data = discussions.quote(current_user, quoted)
     return _thread_page(thread, page or 1, form)
 
 
