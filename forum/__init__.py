@@ -66,9 +66,19 @@ def register_security(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from forum.views import account, admin, auth, compose, membership, moderation, pages, setup
+    from forum.views import (
+        account,
+        admin,
+        auth,
+        compose,
+        forums,
+        membership,
+        moderation,
+        pages,
+        setup,
+    )
 
-    for module in (account, admin, auth, compose, membership, moderation, pages, setup):
+    for module in (account, admin, auth, compose, forums, membership, moderation, pages, setup):
         app.register_blueprint(module.bp)
     compose.init_app(app)
 

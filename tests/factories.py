@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from forum.extensions import db
 from forum.models import (
     Consent,
     ConsentKind,
+    Forum,
+    ForumAudience,
     Idea,
     IdeaStatus,
     IdeaTag,
     IdeaVote,
     Member,
     MemberStatus,
+    Post,
     Region,
     Role,
+    Thread,
     utcnow,
 )
-from forum.services import ideas, passwords, site
+from forum.services import content_warnings, discussions, forums, ideas, passwords, site
 
 PASSWORD = "correct horse battery staple"
 REGIONS = ("Lothian", "Highland", "Greater Glasgow and Clyde")
@@ -29,10 +35,12 @@ _numbers = itertools.count(1)
 
 
 def network(name: str = "Test Peer Network") -> None:
-    """Site settings, three regions and the default crisis contacts."""
+    """Site settings, three regions (each with its forum), the default crisis contacts and
+    content warnings."""
     site.create_network(name)
     for position, region in enumerate(REGIONS):
         db.session.add(Region(name=region, slug=site.slugify(region), position=position))
+    forums.ensure_region_forums()
     db.session.commit()
 
 
@@ -122,3 +130,85 @@ def idea(
     db.session.refresh(made)
     db.session.expunge(made)
     return made
+
+
+# --- forums, threads and posts ---------------------------------------------------------------
+
+
+@contextmanager
+def _without_rate_limits():
+    config = current_app.config
+    before, config["RATELIMIT_ENABLED"] = config["RATELIMIT_ENABLED"], False
+    try:
+        yield
+    finally:
+        config["RATELIMIT_ENABLED"] = before
+
+
+def forum(
+    name: str = "Introductions", *, region_name: str | None = None, audience: str = "everyone"
+) -> Forum:
+    """A national forum, or (with ``region_name``) that region's own forum, set to ``audience``."""
+    if region_name:
+        found = db.session.scalar(sa.select(Forum).where(Forum.region_id == region(region_name).id))
+        found.audience = ForumAudience(audience)
+        db.session.commit()
+    else:
+        found = db.session.scalar(sa.select(Forum).where(Forum.name == name))
+        found = found or forums.save_forum(name=name, description=f"About {name.lower()}.")
+    db.session.refresh(found)
+    return found
+
+
+def thread(
+    author: Member,
+    forum_slug: str = "introductions",
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    warnings: tuple[str, ...] = (),
+    note: str = "",
+    replies: list[tuple[Member, str]] = (),
+) -> Thread:
+    """A thread started through the posting service (rate limits aside), with its replies."""
+    if forum_slug == "introductions":
+        forum("Introductions")
+    ids = [w.id for w in content_warnings.all_warnings() if w.name in warnings]
+    with _without_rate_limits():
+        started = discussions.start_thread(
+            author,
+            forum_slug,
+            title=title or f"Thread {next(_numbers)}",
+            body=body or f"Hello everyone, this is post {next(_numbers)}.",
+            warning_ids=ids,
+            warning_note=note,
+        )
+        thread_id = started.id
+        for who, text in replies:
+            discussions.reply(who, thread_id, body=text)
+    made = db.session.get(Thread, thread_id)
+    db.session.expunge(made)
+    return made
+
+
+def reply(author: Member, thread_id: int, body: str, warnings: tuple[str, ...] = ()) -> Post:
+    ids = [w.id for w in content_warnings.all_warnings() if w.name in warnings]
+    with _without_rate_limits():
+        return discussions.reply(author, thread_id, body=body, warning_ids=ids)
+
+
+def many_replies(thread_id: int, author: Member, count: int) -> None:
+    """``count`` replies in one bulk insert, counters moved to match (for big threads)."""
+    now = utcnow()
+    html = "<p>A reply</p>"
+    db.session.execute(
+        sa.insert(Post),
+        [
+            {"thread_id": thread_id, "author_id": author.id, "created_at": now,
+             "body_source": f"A reply {n}", "body_html": html, "body_rules": 2,
+             "fingerprint": f"{n}", "warning_note": ""}
+            for n in range(count)
+        ],
+    )  # fmt: skip
+    forums.recount()
+    db.session.commit()

@@ -291,12 +291,11 @@ def test_title_terms_meet_plurals_and_half_typed_words():
 
 
 @pytest.fixture
-def highland_only(app, monkeypatch):
-    """Highland's content is for Highland members (and moderators) only."""
+def highland_only(app):
+    """Highland's forum, and so its content, is for Highland members (and moderators) only."""
     with app.app_context():
-        highland = factories.region("Highland").id
-    monkeypatch.setattr(ideas, "restricted_region_ids", lambda: frozenset({highland}))
-    return highland
+        factories.forum(region_name="Highland", audience="region")
+        return factories.region("Highland").id
 
 
 def test_ideas_of_a_restricted_region_are_hidden_from_others(

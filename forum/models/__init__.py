@@ -2,6 +2,18 @@
 
 from forum.models.access import Invitation, OneTimeToken, TokenPurpose
 from forum.models.base import UTCDateTime, utcnow
+from forum.models.forum import (
+    ContentWarning,
+    Forum,
+    ForumAudience,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadRead,
+    WarningChoice,
+    WarningPreference,
+    post_warnings,
+)
 from forum.models.idea import (
     CHOOSABLE_STATUSES,
     CLOSED_STATUSES,
@@ -23,7 +35,10 @@ __all__ = [
     "CLOSED_STATUSES",
     "Consent",
     "ConsentKind",
+    "ContentWarning",
     "CrisisContact",
+    "Forum",
+    "ForumAudience",
     "Idea",
     "IdeaComment",
     "IdeaStatus",
@@ -36,10 +51,17 @@ __all__ = [
     "MemberStatus",
     "OneTimeToken",
     "OutboxMail",
+    "Post",
+    "PostRevision",
     "Region",
     "Role",
     "SiteSettings",
+    "Thread",
+    "ThreadRead",
     "TokenPurpose",
     "UTCDateTime",
+    "WarningChoice",
+    "WarningPreference",
+    "post_warnings",
     "utcnow",
 ]

@@ -1,8 +1,9 @@
 """The ideas clinic: who sees which idea, the board, submitting an idea, and similar ideas.
 
 **Visibility.** Every query about ideas goes through ``visible_clause(member)``: an idea is
-national, or belongs to a region; ideas of a region listed by ``restricted_region_ids()`` are
-seen only by that region's members, moderators and administrators. Everyone else gets 404.
+national, or belongs to a region; ideas of a region whose forum is for that region's members
+only (``forums.restricted_regions()``, the forums' own rule) are seen only by that region's
+members, moderators and administrators. Everyone else gets 404.
 
 **Trending.** Each idea stores ``trending_score = log2(1 + votes + comments / 2) + freshness``,
 where ``freshness`` is the number of half-lives (``TRENDING_HALF_LIFE``, two weeks) between
@@ -35,6 +36,7 @@ from flask_sqlalchemy.pagination import Pagination
 from forum.extensions import db
 from forum.models import (
     CHOOSABLE_STATUSES,
+    Forum,
     Idea,
     IdeaComment,
     IdeaStatus,
@@ -47,7 +49,7 @@ from forum.models import (
     utcnow,
 )
 from forum.models.idea import idea_tag_links
-from forum.services import posting
+from forum.services import forums, posting
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 TITLE_MIN, TITLE_MAX = 5, 120
@@ -70,23 +72,19 @@ class DuplicatePost(Conflict):
 # --- who sees what ----------------------------------------------------------------------------
 
 
-def restricted_region_ids() -> frozenset[int]:
-    """Regions whose content only their own members (and moderators and admins) may see.
-
-    The one hook that ties ideas to the forums' per-region visibility setting. Until that
-    setting exists, no region is restricted.
-    """
-    return frozenset()
+def _hidden_regions(member: Member) -> sa.Select:
+    """Ids of the restricted regions that are not ``member``'s own."""
+    hidden = forums.restricted_regions()
+    if member.region_id is not None:
+        hidden = hidden.where(Forum.region_id != member.region_id)
+    return hidden
 
 
 def visible_clause(member: Member) -> sa.ColumnElement[bool]:
     """SQL condition: the ideas ``member`` may see (ideas of another restricted region are not)."""
     if member.is_moderator:
         return sa.true()
-    hidden = set(restricted_region_ids()) - {member.region_id}
-    if not hidden:
-        return sa.true()
-    return sa.or_(Idea.region_id.is_(None), Idea.region_id.not_in(sorted(hidden)))
+    return sa.or_(Idea.region_id.is_(None), Idea.region_id.not_in(_hidden_regions(member)))
 
 
 def visible_idea(member: Member, idea_id: int, *, details: bool = True) -> Idea:
@@ -347,8 +345,12 @@ def _choosable_region(member: Member, region_id: int | None) -> int | None:
     if region_id is None:
         return None
     region = db.session.get(Region, region_id)
-    hidden = set(restricted_region_ids()) - {member.region_id}
-    if region is None or region.is_archived or (region.id in hidden and not member.is_moderator):
+    hidden = (
+        not member.is_moderator
+        and region is not None
+        and region.id in set(db.session.scalars(_hidden_regions(member)))
+    )
+    if region is None or region.is_archived or hidden:
         raise ValidationFailed({"region_id": "Choose a region from the list, or national."})
     return region.id
 

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from forum.extensions import db, htmx
+from forum.services import errors as domain
 
 MESSAGES = {
     400: ("Something went wrong with that request", "Please go back and try again."),
@@ -34,6 +35,9 @@ CSRF_EXPIRED = (
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    # A service's NotFound (or "not yours to change") that no view caught: 404 (or 403).
+    app.register_error_handler(domain.NotFound, lambda _error: _render(404))
+    app.register_error_handler(domain.NotAllowed, lambda error: _render(403, str(error)))
     app.register_error_handler(Exception, _unexpected)
 
 

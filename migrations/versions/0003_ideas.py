@@ -6,7 +6,7 @@ index: trending (trending_score, and status + trending_score for a status filter
 "my ideas" and the vote budget. Independent of the forums' tables.
 
 Revision ID: 0003_ideas
-Revises: 0001_foundation
+Revises: 0002_forums
 Create Date: 2026-11-25 20:46:09.083029
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_ideas'
-down_revision = '0001_foundation'
+down_revision = '0002_forums'
 branch_labels = None
 depends_on = None
 
