@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         auth,
         compose,
+        forums,
         live,
         membership,
         moderation,
@@ -85,9 +86,15 @@ def register_blueprints(app: Flask) -> None:
         setup,
     )
 
-    for module in (account, admin, auth, compose, live, membership, moderation, pages, setup):
+    modules = (account, admin, auth, compose, forums, live, membership, moderation, pages, setup)
+    for module in modules:
         app.register_blueprint(module.bp)
     compose.init_app(app)
+
+    from forum.views import idea_admin, ideas  # the ideas clinic
+
+    app.register_blueprint(ideas.bp)
+    app.register_blueprint(idea_admin.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -13,12 +13,14 @@ from forum.services.errors import DomainError, ValidationFailed
 users = AppGroup("users", help="Manage people.")
 mail = AppGroup("mail", help="The outbox of emails.")
 richtext = AppGroup("richtext", help="Member-written Markdown and its stored HTML.")
+forums = AppGroup("forums", help="Forums, threads and posts.")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(mail)
     app.cli.add_command(richtext)
+    app.cli.add_command(forums)
     app.cli.add_command(setup_token)
     app.cli.add_command(seed_demo)
 
@@ -75,6 +77,17 @@ def rerender(everything: bool) -> None:
     for model, count in counts.items():
         click.echo(f"{model}: {count} re-rendered")
     click.echo("Site documents re-rendered.")
+
+
+@forums.command("recount")
+def recount() -> None:
+    """Rebuild reply, thread and post counts and latest activity from the posts themselves."""
+    from forum.extensions import db
+    from forum.services import forums as forum_service
+
+    forum_service.recount()
+    db.session.commit()
+    click.echo("Forum and thread counters rebuilt.")
 
 
 @click.command("seed-demo")

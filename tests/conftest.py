@@ -285,3 +285,30 @@ def corpora() -> Path:
     if not CORPORA.is_dir():
         pytest.skip(f"the shared test corpora are not here ({CORPORA})")
     return CORPORA
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as statements:`` collects the SQL statements run inside."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, _parameters, _context, _executemany):
+            if statement.lstrip().split(None, 1)[0].upper() not in {"BEGIN", "PRAGMA"}:
+                statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counting

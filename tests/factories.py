@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from forum.extensions import db
 from forum.models import (
     Consent,
     ConsentKind,
+    Forum,
+    ForumAudience,
+    Idea,
+    IdeaStatus,
+    IdeaTag,
+    IdeaVote,
     Member,
     MemberStatus,
+    Post,
     Region,
     Role,
+    Thread,
     utcnow,
 )
-from forum.services import passwords, site
+from forum.services import content_warnings, discussions, forums, ideas, passwords, site
 
 PASSWORD = "correct horse battery staple"
 REGIONS = ("Lothian", "Highland", "Greater Glasgow and Clyde")
@@ -25,10 +35,12 @@ _numbers = itertools.count(1)
 
 
 def network(name: str = "Test Peer Network") -> None:
-    """Site settings, three regions and the default crisis contacts."""
+    """Site settings, three regions (each with its forum), the default crisis contacts and
+    content warnings."""
     site.create_network(name)
     for position, region in enumerate(REGIONS):
         db.session.add(Region(name=region, slug=site.slugify(region), position=position))
+    forums.ensure_region_forums()
     db.session.commit()
 
 
@@ -69,3 +81,134 @@ def member(
     db.session.refresh(person)
     db.session.expunge(person)
     return person
+
+
+# --- the ideas clinic ------------------------------------------------------------------------
+
+
+def tag(name: str = "events") -> IdeaTag:
+    found = db.session.scalar(sa.select(IdeaTag).where(IdeaTag.name == name))
+    if found is None:
+        found = IdeaTag(name=name, slug=site.slugify(name))
+        db.session.add(found)
+        db.session.commit()
+    return found
+
+
+def idea(
+    author: Member,
+    title: str | None = None,
+    description: str = "It would help peer supporters to meet more often.",
+    *,
+    region_name: str | None = None,
+    status: str = "open",
+    voters: tuple[Member, ...] | None = None,
+    tags: tuple[str, ...] = (),
+    created_at=None,
+) -> Idea:
+    """An idea saved directly (no posting limits), with votes from ``voters`` (default: its
+    author, as when submitted) and counts that match its rows."""
+    when = created_at or utcnow()
+    made = Idea(
+        title=title or f"Idea number {next(_numbers)}",
+        author_id=author.id,
+        region_id=region(region_name).id if region_name else None,
+        status=IdeaStatus(status),
+        created_at=when,
+        freshness=ideas.freshness(when),
+        tags=[tag(name) for name in tags],
+    )
+    made.set_body(description)
+    db.session.add(made)
+    db.session.flush()
+    ideas.index_title(made)
+    for voter in (author,) if voters is None else voters:
+        db.session.add(IdeaVote(idea_id=made.id, member_id=voter.id))
+    db.session.flush()
+    ideas.recount([made.id])
+    db.session.commit()
+    db.session.refresh(made)
+    db.session.expunge(made)
+    return made
+
+
+# --- forums, threads and posts ---------------------------------------------------------------
+
+
+@contextmanager
+def _without_rate_limits():
+    config = current_app.config
+    before, config["RATELIMIT_ENABLED"] = config["RATELIMIT_ENABLED"], False
+    try:
+        yield
+    finally:
+        config["RATELIMIT_ENABLED"] = before
+
+
+def forum(
+    name: str = "Introductions", *, region_name: str | None = None, audience: str = "everyone"
+) -> Forum:
+    """A national forum, or (with ``region_name``) that region's own forum, set to ``audience``."""
+    if region_name:
+        found = db.session.scalar(sa.select(Forum).where(Forum.region_id == region(region_name).id))
+        found.audience = ForumAudience(audience)
+        db.session.commit()
+    else:
+        found = db.session.scalar(sa.select(Forum).where(Forum.name == name))
+        found = found or forums.save_forum(name=name, description=f"About {name.lower()}.")
+    db.session.refresh(found)
+    return found
+
+
+def thread(
+    author: Member,
+    forum_slug: str = "introductions",
+    *,
+    title: str | None = None,
+    body: str | None = None,
+    warnings: tuple[str, ...] = (),
+    note: str = "",
+    replies: list[tuple[Member, str]] = (),
+) -> Thread:
+    """A thread started through the posting service (rate limits aside), with its replies."""
+    if forum_slug == "introductions":
+        forum("Introductions")
+    ids = [w.id for w in content_warnings.all_warnings() if w.name in warnings]
+    with _without_rate_limits():
+        started = discussions.start_thread(
+            author,
+            forum_slug,
+            title=title or f"Thread {next(_numbers)}",
+            body=body or f"Hello everyone, this is post {next(_numbers)}.",
+            warning_ids=ids,
+            warning_note=note,
+        )
+        thread_id = started.id
+        for who, text in replies:
+            discussions.reply(who, thread_id, body=text)
+    made = db.session.get(Thread, thread_id)
+    db.session.expunge(made)
+    return made
+
+
+def reply(author: Member, thread_id: int, body: str, warnings: tuple[str, ...] = ()) -> Post:
+    ids = [w.id for w in content_warnings.all_warnings() if w.name in warnings]
+    with _without_rate_limits():
+        return discussions.reply(author, thread_id, body=body, warning_ids=ids)
+
+
+def many_replies(thread_id: int, author: Member, count: int) -> None:
+    """``count`` replies in one bulk insert, counters moved to match (for big threads)."""
+    now = utcnow()
+    html = "<p>A reply</p>"
+    db.session.execute(
+        sa.insert(Post),
+        [
+            {"thread_id": thread_id, "author_id": author.id, "created_at": now,
+             "body_source": f"A reply {n}", "body_html": html, "body_rules": 2,
+             "fingerprint": f"{n}", "warning_note": ""}
+            for n in range(count)
+        ],
+    )  # fmt: skip
+    forums.recount()
+    db.session.commit()

@@ -67,3 +67,20 @@ def test_rerender_command_brings_old_html_up_to_date(app):
     result = app.test_cli_runner().invoke(args=["richtext", "rerender"])
     assert result.exit_code == 0, result.output
     assert "Site documents re-rendered." in result.output
+
+
+def test_headings_move_down_two_levels_to_keep_the_page_outline():
+    from forum.services import richtext
+
+    assert richtext.render("# Big\n\n##### Small") == "<h3>Big</h3>\n<h6>Small</h6>"
+
+
+def test_images_become_plain_links_so_no_other_host_sees_readers():
+    from forum.services import richtext
+
+    html = richtext.render("![a photo](https://elsewhere.example/p.png)")
+    assert "<img" not in html
+    assert (
+        '<a href="https://elsewhere.example/p.png" rel="nofollow ugc noopener noreferrer">' in html
+    )
+    assert "a photo</a>" in html

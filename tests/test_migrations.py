@@ -21,3 +21,43 @@ def test_migrations_have_one_head(app):
     with app.app_context():
         config = app.extensions["migrate"].migrate.get_config()
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_upgrading_gives_existing_regions_their_forums_and_the_network_its_warnings(tmp_path):
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from forum import create_app
+
+    app = create_app(
+        {
+            "ENV": "testing",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}",
+            "INSTANCE_PATH": str(tmp_path),
+            "SECRET_KEY": "test-secret-key-not-for-production",
+        }
+    )
+    with app.app_context():
+        upgrade(revision="0001_foundation")
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO site_settings (id, network_name, house_rules_source, "
+                    "house_rules_html, house_rules_version, privacy_notice_source, "
+                    "privacy_notice_html, privacy_notice_version, updated_at) "
+                    "VALUES (1, 'Old network', '', '', '1', '', '', '1', '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO regions (name, slug, position, created_at) "
+                    "VALUES ('Fife', 'fife', 0, '2026-01-01 00:00:00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as connection:
+            forums = connection.execute(sa.text("SELECT name, slug, audience FROM forums")).all()
+            warnings = connection.execute(sa.text("SELECT count(*) FROM content_warnings"))
+            assert forums == [("Fife", "fife", "everyone")]
+            assert warnings.scalar() == 6
+        db.engine.dispose()

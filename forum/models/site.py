@@ -22,6 +22,8 @@ class SiteSettings(db.Model):
     privacy_notice_source: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     privacy_notice_html: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     privacy_notice_version: so.Mapped[str] = so.mapped_column(sa.String(40), default="1")
+    # Ideas clinic: how many active votes each member has; None means no limit (the default).
+    idea_vote_budget: so.Mapped[int | None] = so.mapped_column()
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -1,5 +1,8 @@
 """Database connection settings that make SQLite fit for a busy evening."""
 
+import math
+import sqlite3
+
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 
@@ -32,8 +35,17 @@ def tune_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        _ensure_ln(dbapi_connection)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):
         writing = has_request_context() and request.method not in READ_METHODS
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _ensure_ln(dbapi_connection) -> None:
+    """``ln()`` for SQL on SQLite builds without its math functions (trending scores use it)."""
+    try:
+        dbapi_connection.execute("SELECT ln(1)")
+    except sqlite3.OperationalError:
+        dbapi_connection.create_function("ln", 1, math.log, deterministic=True)

@@ -20,7 +20,7 @@ from forum.models import (
     Role,
     utcnow,
 )
-from forum.services import passwords, site
+from forum.services import demo_forums, demo_ideas, forums, passwords, site
 from forum.services.errors import Conflict
 
 DEMO_DOMAIN = "demo.example.org"
@@ -93,6 +93,8 @@ def seed() -> list[tuple[str, str, str]]:
     _network()
     regions = {r.name: r for r in site.regions(include_archived=True)}
     members = _people(regions)
+    demo_forums.seed_forums(members)
+    demo_ideas.seed(members, regions)
     db.session.commit()
     labels = {Role.ADMIN: "administrator", Role.MODERATOR: "moderator", Role.MEMBER: "member"}
     return [
@@ -112,6 +114,7 @@ def _network() -> None:
         if name not in existing:
             db.session.add(Region(name=name, slug=site.slugify(name), position=position))
     db.session.flush()
+    forums.ensure_region_forums()
 
 
 def _people(regions: dict[str, Region]) -> list[Member]:

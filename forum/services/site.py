@@ -14,7 +14,7 @@ from flask import current_app, g
 
 from forum.extensions import db
 from forum.models import CrisisContact, Member, MemberStatus, Region, Role, SiteSettings, utcnow
-from forum.services import passwords, richtext
+from forum.services import content_warnings, passwords, richtext
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 SETUP_TOKEN_FILE = "setup_token"  # noqa: S105 - a file name
@@ -167,6 +167,7 @@ def create_network(name: str) -> SiteSettings:
     db.session.add(site)
     g.site_settings = site
     seed_crisis_contacts()
+    content_warnings.seed_defaults()
     return site
 
 
@@ -216,7 +217,13 @@ def regions(include_archived: bool = False) -> list[Region]:
 
 
 def save_region(name: str, region_id: int | None = None) -> Region:
-    """Add a region (at the end of the list) or rename one. Names are unique."""
+    """Add a region (at the end of the list) or rename one. Names are unique.
+
+    A new region gets its sub-forum in the same transaction; a renamed region's forum follows
+    the new name unless an administrator gave the forum a name of its own.
+    """
+    from forum.services import forums
+
     name = _required(name, "name", 80)
     clash = db.session.scalar(
         sa.select(Region).where(sa.func.lower(Region.name) == name.lower(), Region.id != region_id)
@@ -227,9 +234,11 @@ def save_region(name: str, region_id: int | None = None) -> Region:
         last = db.session.scalar(sa.select(sa.func.max(Region.position))) or 0
         region = Region(name=name, slug=_unique_slug(slugify(name)), position=last + 1)
         db.session.add(region)
+        forums.create_region_forum(region)
     else:
         region = _region(region_id)
-        region.name = name
+        old_name, region.name = region.name, name
+        forums.region_renamed(region, old_name)
     db.session.commit()
     return region
 
@@ -249,7 +258,11 @@ def _region(region_id: int) -> Region:
 
 
 def set_region_archived(region_id: int, archived: bool) -> Region:
-    """Archived regions are no longer offered to applicants; their members keep them."""
+    """Archived regions are no longer offered to applicants; their members keep them.
+
+    The region's forum is left as it is: its members still belong to the region, so they keep
+    their forum. Administrators archive the forum separately when it should fall silent.
+    """
     region = _region(region_id)
     region.archived_at = utcnow() if archived else None
     db.session.commit()

@@ -1,12 +1,13 @@
-"""A member's own account: password and email address."""
+"""A member's own account: password, email address and content warning settings."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from forum.forms import add_errors
 from forum.forms.account import ChangeEmailForm, ChangePasswordForm
+from forum.forms.forums import WarningPreferencesForm
 from forum.permissions import keeps_input_on_csrf_error
-from forum.services import accounts
+from forum.services import accounts, content_warnings
 from forum.services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -17,6 +18,9 @@ def _page(password_form=None, email_form=None, status=200):
         "account/index.html",
         password_form=password_form or ChangePasswordForm(formdata=None, prefix="pw"),
         email_form=email_form or ChangeEmailForm(formdata=None, prefix="em"),
+        warnings_form=WarningPreferencesForm(formdata=None),
+        warnings=content_warnings.offered(current_user),
+        warning_choices=content_warnings.preferences(current_user),
     ), status
 
 
@@ -67,3 +71,21 @@ def confirm_email(token: str):
     else:
         flash(f"Your email address is now {new_email}.", "success")
     return redirect(url_for("account.index"))
+
+
+@bp.post("/content-warnings")
+def content_warning_settings():
+    """Per warning: always show, ask me first (the default), or hide these posts."""
+    form = WarningPreferencesForm()
+    if form.validate_on_submit():
+        names = {w.id: f"warning-{w.id}" for w in content_warnings.offered(current_user)}
+        choices = {wid: request.form[name] for wid, name in names.items() if name in request.form}
+        try:
+            content_warnings.set_preferences(current_user, choices)
+        except ValidationFailed as exc:
+            flash(str(exc), "warning")
+        else:
+            flash("Your content warning settings are saved.", "success")
+    else:
+        flash("Your session timed out, so nothing was changed. Please choose again.", "warning")
+    return redirect(url_for("account.index", _anchor="content-warnings"))

@@ -1,13 +1,14 @@
-"""Administrators: regions, roles, crisis contacts and the network's settings."""
+"""Administrators: regions, forums, content warnings, roles, crisis contacts and settings."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from forum.extensions import db
 from forum.forms import add_errors
 from forum.forms.admin import CrisisContactForm, RegionForm, RoleForm, SettingsForm
-from forum.models import Role
+from forum.forms.forums import ForumForm, WarningForm
+from forum.models import Forum, Role
 from forum.permissions import admin_required
-from forum.services import site
+from forum.services import content_warnings, forums, site
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -58,6 +59,105 @@ def edit_region(region_id: int):
     else:
         flash("Regions updated.", "success")
     return redirect(url_for("admin.regions"))
+
+
+@bp.route("/forums", methods=["GET", "POST"])
+@admin_required
+def forum_list():
+    """Every forum, and a form to add a national one (regions bring their own)."""
+    form = ForumForm()
+    if form.validate_on_submit():
+        try:
+            forum = forums.save_forum(name=form.name.data, description=form.description.data)
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash(f"Forum “{forum.name}” added.", "success")
+            return redirect(url_for("admin.forum_list"))
+    return render_template(
+        "admin/forums.html", form=form, forums=forums.all_forums()
+    ), 422 if form.errors else 200
+
+
+@bp.route("/forums/<int:forum_id>", methods=["GET", "POST"])
+@admin_required
+def edit_forum(forum_id: int):
+    forum = db.get_or_404(Forum, forum_id)
+    form = ForumForm(obj=forum)
+    if form.validate_on_submit():
+        try:
+            forums.save_forum(
+                name=form.name.data,
+                description=form.description.data,
+                audience=form.audience.data,
+                forum_id=forum.id,
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash("Forum saved.", "success")
+            return redirect(url_for("admin.forum_list"))
+    return render_template("admin/forum_edit.html", form=form, forum=forum), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/forums/<int:forum_id>/<any(up, down, archive, restore):action>")
+@admin_required
+def change_forum(forum_id: int, action: str):
+    try:
+        if action in ("up", "down"):
+            forums.move_forum(forum_id, -1 if action == "up" else 1)
+        else:
+            forums.set_forum_archived(forum_id, action == "archive")
+    except NotFound as exc:
+        flash(str(exc), "warning")
+    else:
+        flash("Forums updated.", "success")
+    return redirect(url_for("admin.forum_list"))
+
+
+@bp.route("/warnings", methods=["GET", "POST"])
+@admin_required
+def warnings():
+    form = WarningForm()
+    if form.validate_on_submit():
+        try:
+            warning = content_warnings.save_warning(form.name.data)
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash(f"Warning “{warning.name}” added.", "success")
+            return redirect(url_for("admin.warnings"))
+    return render_template(
+        "admin/warnings.html",
+        form=form,
+        warnings=content_warnings.all_warnings(include_archived=True),
+    ), 422 if form.errors else 200
+
+
+@bp.post("/warnings/<int:warning_id>")
+@admin_required
+def edit_warning(warning_id: int):
+    """Rename, move up or down, archive or restore one warning (the button says which)."""
+    action = request.form.get("action", "rename")
+    form = WarningForm()
+    try:
+        if action == "rename":
+            if not form.validate():
+                raise ValidationFailed(form.errors)
+            content_warnings.save_warning(form.name.data, warning_id)
+        elif action in ("up", "down"):
+            content_warnings.move_warning(warning_id, -1 if action == "up" else 1)
+        elif action in ("archive", "restore"):
+            content_warnings.set_warning_archived(warning_id, action == "archive")
+        else:
+            abort(400)
+    except (NotFound, ValidationFailed) as exc:
+        flash(str(exc), "warning")
+    else:
+        flash("Content warnings updated.", "success")
+    return redirect(url_for("admin.warnings"))
 
 
 @bp.get("/members")

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from forum.extensions import db, htmx
+from forum.services import errors as domain
 
 MESSAGES = {
     400: ("Something went wrong with that request", "Please go back and try again."),
@@ -34,6 +35,9 @@ CSRF_EXPIRED = (
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    # A service's NotFound (or "not yours to change") that no view caught: 404 (or 403).
+    app.register_error_handler(domain.NotFound, lambda _error: _render(404))
+    app.register_error_handler(domain.NotAllowed, lambda error: _render(403, str(error)))
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -60,6 +64,11 @@ def _http_error(error: HTTPException):
 
 def _csrf_error(error: CSRFError):
     """An expired or missing token. Forms that can, come back with what was typed."""
+    from forum.permissions import enforce_membership
+
+    # The token is checked before membership: people who may not open the page never get it.
+    if (refused := enforce_membership()) is not None:
+        return refused
     view = current_app.view_functions.get(request.endpoint)
     if view is not None and getattr(view, "keeps_input", False) and not htmx:
         flash(CSRF_EXPIRED, "warning")

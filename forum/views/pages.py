@@ -1,16 +1,18 @@
-"""The home page and the crisis contacts page."""
+"""The home page (the forum index) and the crisis contacts page."""
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from forum.permissions import public
-from forum.services import site
+from forum.services import forums, site
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("pages/home.html")
+    """Every forum the member may see, with its latest thread and what is new for them."""
+    return render_template("forums/index.html", summaries=forums.forum_index(current_user))
 
 
 @bp.get("/help/urgent")

@@ -58,6 +58,7 @@
       area.addEventListener("input", function () {
         clearTimeout(timer);
         timer = setTimeout(function () {
+          if (!document.body.contains(area)) { return; }  // sent and replaced meanwhile
           if (area.value.trim()) { store.setItem(PREFIX + key, area.value); }
           else { store.removeItem(PREFIX + key); }
         }, 400);
@@ -75,5 +76,44 @@
   document.addEventListener("htmx:load", function (event) { attach(event.target); });
   document.addEventListener("forum:drafts-saved", function (event) {
     forget((event.detail && event.detail.keys) || []);
+  });
+})();
+
+// Threads: a reply asks for every post newer than the last one on the page (live updates may
+// have added some), and "Quote" adds the quoted post to the reply box.
+(function () {
+  "use strict";
+
+  function lastPostId() {
+    var posts = document.querySelectorAll("#posts > article[id^='post-']");
+    return posts.length ? posts[posts.length - 1].id.slice(5) : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.matches && event.detail.elt.matches("form[data-reply-form]")) {
+      event.detail.parameters.after = lastPostId();
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var inbox = event.detail.target;
+    if (!inbox || inbox.id !== "quote-inbox") { return; }
+    var quote = inbox.querySelector("[data-quote]");
+    var area = document.querySelector("form[data-reply-form] textarea[data-draft-key]");
+    inbox.innerHTML = "";
+    if (!quote || !area) { return; }
+    var before = area.value.replace(/\s+$/, "");
+    area.value = (before ? before + "\n\n" : "") + quote.textContent;
+    (quote.dataset.warnings || "").split(" ").forEach(function (id) {
+      var box = id && area.form.querySelector("input[name='warnings'][value='" + id + "']");
+      if (box) {
+        box.checked = true;
+        var details = box.closest("details");
+        if (details) { details.open = true; }
+      }
+    });
+    area.dispatchEvent(new Event("input"));  // keep the draft
+    area.focus();
+    area.setSelectionRange(area.value.length, area.value.length);
   });
 })();

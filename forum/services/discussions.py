@@ -1,0 +1,487 @@
+"""Threads and posts: reading, starting a thread, replying, quoting, editing and removing.
+
+The rules, each enforced here and nowhere else:
+
+- Only members who may see a forum see its threads and posts: ``get_thread`` and ``get_post``
+  filter with ``forums.visible_forums_clause`` and raise NotFound otherwise.
+- A locked thread takes no replies; an archived forum takes no new threads and no replies.
+  There, authors may still remove their own posts (their words, their choice) but not edit them.
+- Only the author edits or removes a post (moderators' tools come with moderation). Editing
+  keeps the previous version as a ``PostRevision``; removing keeps the post for moderators and
+  shows members "removed by its author" in its place (counts and pages do not shift).
+- Titles are 3 to 150 characters; bodies follow ``posting.clean_body``; ``posting.check_rate``
+  limits how fast a member posts; the same text from the same member in the same thread (or as
+  a new thread in the same forum) within ``posting.DUPLICATE_WINDOW`` is refused.
+- Counters change in the same transaction as the post, with ``x = x + 1`` statements, so
+  concurrent replies leave them exact.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from forum.extensions import db
+from forum.models import (
+    ContentWarning,
+    Forum,
+    Member,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadRead,
+    utcnow,
+)
+from forum.services import content_warnings, forums, posting
+from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+
+POSTS_PER_PAGE = 25
+AFTER_LIMIT = 50  # "posts after N": more than this and the reader is sent to the page instead
+TITLE_MIN, TITLE_MAX = 3, 150
+
+
+class Closed(NotAllowed):
+    """The thread is locked or its forum archived: it takes no replies or edits for now."""
+
+
+class Duplicate(ValidationFailed):
+    """The same member sent the same text moments ago; ``post_id`` is the earlier post."""
+
+    def __init__(self, post_id: int, ago: str):
+        self.post_id = post_id
+        super().__init__(
+            {"body": f"You sent this same text {ago}, so we have not posted it twice."}
+        )
+
+
+# --- loading, with the visibility rule ------------------------------------------------------
+
+
+def get_thread(member: Member, thread_id: int) -> Thread:
+    """The thread with its forum and ``member``'s read position; NotFound unless visible."""
+    query = (
+        sa.select(Thread)
+        .join(Forum, Forum.id == Thread.forum_id)
+        .where(Thread.id == thread_id, forums.visible_forums_clause(member))
+        .options(so.contains_eager(Thread.forum))
+    )
+    threads = forums.threads_read(db.session.execute(forums.with_read_state(query, member)))
+    if not threads:
+        raise NotFound("This thread does not exist, or you do not have access to it.")
+    return threads[0]
+
+
+def get_post(member: Member, post_id: int, check_author: bool = False) -> Post:
+    """The post with its thread and forum; NotFound unless visible, NotAllowed when
+    ``check_author`` and ``member`` did not write it."""
+    post = db.session.scalar(
+        sa.select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Forum, Forum.id == Thread.forum_id)
+        .where(Post.id == post_id, forums.visible_forums_clause(member))
+        .options(so.contains_eager(Post.thread).contains_eager(Thread.forum))
+    )
+    if post is None:
+        raise NotFound("This post does not exist, or you do not have access to it.")
+    if check_author and post.author_id != member.id:
+        raise NotAllowed("Only the person who wrote a post can change it.")
+    return post
+
+
+def check_open(thread: Thread) -> None:
+    """Raise Closed when the thread takes no replies or edits."""
+    if thread.forum.is_archived:
+        raise Closed("This forum is archived, so it takes no new posts. You can still read it.")
+    if thread.locked:
+        raise Closed("This thread is locked, so it takes no new replies for now.")
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def posts_page(member: Member, thread: Thread, page: int) -> forums.KnownTotalPage:
+    """One page of the thread's posts, oldest first, with authors and warnings (two queries,
+    and one for the member's warning choices)."""
+    content_warnings.preferences(member)
+    query = (
+        sa.select(Post)
+        .where(Post.thread_id == thread.id)
+        .order_by(Post.id)
+        .options(so.joinedload(Post.author), so.selectinload(Post.warnings))
+    )
+
+    def fetch(offset: int, limit: int) -> list[Post]:
+        return list(db.session.scalars(query.offset(offset).limit(limit)).unique())
+
+    return forums.KnownTotalPage(
+        page=page, per_page=POSTS_PER_PAGE, fetch=fetch, total=thread.post_count
+    )
+
+
+def last_page(thread: Thread) -> int:
+    return max(1, math.ceil(thread.post_count / POSTS_PER_PAGE))
+
+
+def resume_at(thread: Thread) -> tuple[int, int] | None:
+    """Where to open a thread read before: (page, post id) of the first unread post, or of the
+    last post when everything is read. None for a thread never opened (it opens at the top)."""
+    if thread.read_up_to is None:
+        return None
+    read_up_to = thread.read_up_to
+    read_count, first_unread = db.session.execute(
+        sa.select(
+            sa.func.count(sa.case((Post.id <= read_up_to, 1))),
+            sa.func.min(sa.case((Post.id > read_up_to, Post.id))),
+        ).where(Post.thread_id == thread.id)
+    ).one()
+    if first_unread is None:
+        return last_page(thread), thread.last_post_id
+    return read_count // POSTS_PER_PAGE + 1, first_unread
+
+
+def page_of(post: Post) -> int:
+    """The page of its thread that ``post`` is on."""
+    before = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Post)
+        .where(Post.thread_id == post.thread_id, Post.id < post.id)
+    )
+    return before // POSTS_PER_PAGE + 1
+
+
+def posts_after(member: Member, thread: Thread, after_id: int) -> tuple[list[Post], bool]:
+    """Posts newer than ``after_id`` (at most AFTER_LIMIT), and whether there are more."""
+    content_warnings.preferences(member)
+    posts = list(
+        db.session.scalars(
+            sa.select(Post)
+            .where(Post.thread_id == thread.id, Post.id > after_id)
+            .order_by(Post.id)
+            .limit(AFTER_LIMIT + 1)
+            .options(so.joinedload(Post.author), so.selectinload(Post.warnings))
+        ).unique()
+    )
+    return posts[:AFTER_LIMIT], len(posts) > AFTER_LIMIT
+
+
+def mark_read(member: Member, thread: Thread, post_id: int | None) -> None:
+    """Move ``member``'s read position in ``thread`` forward to ``post_id`` (never back).
+
+    Called last by pages that show posts, and only when the position moves: one small upsert.
+    Reading must never fail because of it, so a busy database is logged and let go.
+    """
+    if not post_id or post_id <= (thread.read_up_to or 0):
+        return
+    member_id, thread_id = member.id, thread.id
+    # End the reading transaction first: on SQLite a read snapshot cannot become a write once
+    # another member has written since, while a fresh transaction simply waits its turn.
+    db.session.commit()
+    try:
+        _advance_read(member_id, thread_id, post_id)
+        db.session.commit()
+    except sa.exc.OperationalError:
+        db.session.rollback()
+        current_app.logger.warning("Read position of thread %s not saved (busy)", thread_id)
+    else:
+        thread.read_up_to = post_id
+
+
+def _advance_read(member_id: int, thread_id: int, post_id: int) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(ThreadRead).values(
+        member_id=member_id, thread_id=thread_id, last_read_post_id=post_id
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[ThreadRead.member_id, ThreadRead.thread_id],
+        set_={"last_read_post_id": stmt.excluded.last_read_post_id},
+        where=ThreadRead.last_read_post_id < stmt.excluded.last_read_post_id,
+    )
+    db.session.execute(stmt)
+
+
+def revisions(member: Member, post_id: int) -> tuple[Post, list[PostRevision]]:
+    """Earlier versions of a post, newest first: for moderators only (NotFound for others)."""
+    if not member.is_moderator:
+        raise NotFound("This page does not exist.")
+    post = get_post(member, post_id)
+    history = db.session.scalars(
+        sa.select(PostRevision)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.id.desc())
+    )
+    return post, list(history)
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def clean_title(title: str | None) -> str:
+    title = " ".join((title or "").replace("\x00", "").split())
+    if len(title) < TITLE_MIN:
+        raise ValidationFailed(
+            {"title": f"Give your thread a title of at least {TITLE_MIN} characters."}
+        )
+    if len(title) > TITLE_MAX:
+        raise ValidationFailed(
+            {"title": f"This title is {len(title)} characters; keep it to {TITLE_MAX}."}
+        )
+    return title
+
+
+def start_thread(
+    member: Member,
+    forum_slug: str,
+    *,
+    title: str,
+    body: str,
+    warning_ids: list[int] | None = None,
+    warning_note: str = "",
+) -> Thread:
+    """Open a thread with its first post. Raises NotFound, Closed (archived forum),
+    ValidationFailed (with field errors; Duplicate for the same thread twice) or RateLimited."""
+    forum = forums.get_forum(member, forum_slug)
+    if forum.is_archived:
+        raise Closed("This forum is archived, so it takes no new threads. You can still read it.")
+    text = _checked(body, warning_ids, warning_note, title=title, needs_title=True)
+    _may_post(member, text.body, forum_id=forum.id)
+    now = utcnow()
+    thread = Thread(
+        forum_id=forum.id, author_id=member.id, title=text.title, created_at=now, last_post_at=now
+    )
+    db.session.add(thread)
+    db.session.flush()
+    _add_post(thread.id, forum.id, member, text, now=now, opening=True)
+    db.session.commit()
+    posting.record_post(member)
+    return thread
+
+
+def reply(
+    member: Member,
+    thread_id: int,
+    *,
+    body: str,
+    warning_ids: list[int] | None = None,
+    warning_note: str = "",
+) -> Post:
+    """Add a reply at the end of a thread. Raises NotFound, Closed, ValidationFailed
+    (Duplicate for the same reply twice) or RateLimited."""
+    thread = get_thread(member, thread_id)
+    check_open(thread)
+    text = _checked(body, warning_ids, warning_note)
+    _may_post(member, text.body, thread_id=thread.id)
+    post = _add_post(thread.id, thread.forum_id, member, text, now=utcnow())
+    db.session.commit()
+    posting.record_post(member)
+    return post
+
+
+@dataclass
+class Writing:
+    """What a member wrote, checked and tidied."""
+
+    title: str | None
+    body: str
+    warnings: list[ContentWarning]
+    note: str
+
+
+def _checked(body, warning_ids, warning_note, *, title=None, needs_title=False) -> Writing:
+    """The tidied text, or ValidationFailed naming every field's problem at once."""
+    errors: dict[str, list[str]] = {}
+    title = _collect(errors, clean_title, title) if needs_title else None
+    body = _collect(errors, posting.clean_body, body)
+    warnings, note = _collect(
+        errors, content_warnings.chosen, warning_ids or [], warning_note, default=([], "")
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return Writing(title, body, warnings, note if warnings else "")
+
+
+def _collect(errors: dict, check, *args, default=None):
+    try:
+        return check(*args)
+    except ValidationFailed as exc:
+        errors.update(exc.field_errors)
+        return default
+
+
+def _may_post(member: Member, body: str, **where: int) -> None:
+    """Refuse a post that comes too fast, or repeats one just sent (RateLimited, Duplicate)."""
+    posting.check_rate(member)
+    _serialise_author(member)
+    _refuse_duplicate(member, body, **where)
+
+
+def _serialise_author(member: Member) -> None:
+    """Take a lock on the author's own row (PostgreSQL), so the same member's two clicks are
+    checked for duplicates one after the other. Other members are never held up by it;
+    SQLite already writes one transaction at a time."""
+    db.session.execute(
+        sa.select(Member.id).where(Member.id == member.id).with_for_update(key_share=True)
+    )
+
+
+def _refuse_duplicate(
+    member: Member, body: str, *, thread_id: int | None = None, forum_id: int | None = None
+) -> None:
+    query = sa.select(Post.id, Post.created_at).where(
+        Post.author_id == member.id,
+        Post.created_at > utcnow() - posting.DUPLICATE_WINDOW,
+        Post.fingerprint == posting.fingerprint(body),
+        Post.deleted_at.is_(None),
+    )
+    if thread_id is not None:
+        query = query.where(Post.thread_id == thread_id)
+    else:
+        query = query.join(Thread, Thread.first_post_id == Post.id).where(
+            Thread.forum_id == forum_id
+        )
+    earlier = db.session.execute(query.order_by(Post.id.desc()).limit(1)).first()
+    if earlier is not None:
+        raise Duplicate(earlier.id, _ago(earlier.created_at))
+
+
+def _ago(when: datetime) -> str:
+    seconds = (utcnow() - when).total_seconds()
+    if seconds < 90:
+        return "a moment ago"
+    return f"{round(seconds / 60)} minutes ago"
+
+
+def _add_post(
+    thread_id: int,
+    forum_id: int,
+    member: Member,
+    text: Writing,
+    *,
+    now: datetime,
+    opening: bool = False,
+) -> Post:
+    """Insert the post and move the counters with single UPDATE statements (exact under
+    concurrent replies: each adds one to whatever the row holds when it gets there)."""
+    post = Post(
+        thread_id=thread_id,
+        author_id=member.id,
+        created_at=now,
+        fingerprint=posting.fingerprint(text.body),
+        warning_note=text.note,
+        warnings=text.warnings,
+    )
+    post.set_body(text.body)
+    db.session.add(post)
+    db.session.flush()
+    newer = sa.or_(Thread.last_post_id.is_(None), Thread.last_post_id < post.id)
+    values = {
+        "reply_count": Thread.reply_count + (0 if opening else 1),
+        "last_post_id": sa.case((newer, post.id), else_=Thread.last_post_id),
+        "last_post_at": sa.case((newer, now), else_=Thread.last_post_at),
+        "last_post_author_id": sa.case((newer, member.id), else_=Thread.last_post_author_id),
+    }
+    if opening:
+        values["first_post_id"] = post.id
+    _update(sa.update(Thread).where(Thread.id == thread_id).values(**values))
+    later = sa.or_(Forum.last_post_at.is_(None), Forum.last_post_at < now)
+    _update(
+        sa.update(Forum)
+        .where(Forum.id == forum_id)
+        .values(
+            post_count=Forum.post_count + 1,
+            thread_count=Forum.thread_count + (1 if opening else 0),
+            last_post_at=sa.case((later, now), else_=Forum.last_post_at),
+        )
+    )
+    _advance_read(member.id, thread_id, post.id)  # what you wrote, you have read
+    return post
+
+
+def _update(statement) -> None:
+    db.session.execute(statement, execution_options={"synchronize_session": False})
+
+
+def edit_post(
+    member: Member,
+    post_id: int,
+    *,
+    body: str,
+    title: str | None = None,
+    warning_ids: list[int] | None = None,
+    warning_note: str = "",
+) -> Post:
+    """Change one's own post (and the thread's title, for the opening post), keeping the
+    previous version. Raises NotFound, NotAllowed (not the author), Closed, ValidationFailed."""
+    post = get_post(member, post_id, check_author=True)
+    if post.is_deleted:
+        raise NotAllowed("This post was removed, so it can no longer be edited.")
+    check_open(post.thread)
+    opening = post.is_opening
+    text = _checked(body, warning_ids, warning_note, title=title, needs_title=opening)
+    unchanged = (
+        text.body == post.body_source
+        and text.warnings == list(post.warnings)
+        and text.note == post.warning_note
+        and (not opening or text.title == post.thread.title)
+    )
+    if unchanged:
+        return post
+    _keep_revision(post)
+    post.set_body(text.body)
+    post.fingerprint = posting.fingerprint(text.body)
+    post.warnings, post.warning_note = text.warnings, text.note
+    post.edited_at = utcnow()
+    if opening:
+        post.thread.title = text.title
+    db.session.commit()
+    return post
+
+
+def _keep_revision(post: Post) -> None:
+    revision = PostRevision(
+        post_id=post.id,
+        title=post.thread.title if post.is_opening else None,
+        warning_names=", ".join(w.name for w in post.warnings),
+        warning_note=post.warning_note,
+        written_at=post.edited_at or post.created_at,
+        body_source=post.body_source,
+        body_html=post.body_html,
+        body_rules=post.body_rules,
+    )
+    db.session.add(revision)
+
+
+def delete_post(member: Member, post_id: int) -> Post:
+    """Remove one's own post: members see "removed by its author"; moderators can still read
+    it. Removing the opening post also hides the thread's title from members."""
+    post = get_post(member, post_id, check_author=True)
+    if post.is_deleted:
+        return post
+    now = utcnow()
+    post.deleted_at = now
+    if post.is_opening:
+        post.thread.removed_at = now
+    db.session.commit()
+    return post
+
+
+def quote(member: Member, post_id: int) -> tuple[str, list[int]]:
+    """Markdown quoting a post ("> **Isla** wrote: ...") and its warning ids, to carry over."""
+    post = get_post(member, post_id)
+    if post.is_deleted:
+        raise NotFound("This post was removed by its author.")
+    lines = [f"> {line}".rstrip() for line in post.body_source.splitlines()]
+    text = f"> **{markdown_escape(post.author.display_name)}** wrote:\n>\n" + "\n".join(lines)
+    return text + "\n\n", [w.id for w in post.warnings]
+
+
+def markdown_escape(text: str) -> str:
+    """Plain text that Markdown will show as typed (names inside quotes)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~])", r"\\\1", text)

@@ -1,0 +1,132 @@
+"""Comments on ideas, with the same Markdown and the same rules as replies in the forums.
+
+The text goes through ``posting.clean_body`` and ``richtext``; posting is limited by
+``posting.check_rate``; the same text on the same idea twice within ``DUPLICATE_WINDOW`` is
+refused with ``DuplicatePost`` (pointing at the first). Authors can edit their comments and
+remove them: a removed comment loses its text and stays as "removed by its author" so the
+conversation still reads in order. ``comment_count`` counts the comments not removed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_sqlalchemy.pagination import Pagination
+
+from forum.extensions import db
+from forum.models import Idea, IdeaComment, IdeaStatus, Member, utcnow
+from forum.services import ideas, posting
+from forum.services.errors import NotAllowed, NotFound
+from forum.services.ideas import DuplicatePost
+
+COMMENTS_PER_PAGE = 50
+
+
+def comments(member: Member, idea_id: int, page: int = 1) -> Pagination:
+    """One page of the idea's comments, oldest first, with their authors."""
+    stmt = (
+        sa.select(IdeaComment)
+        .join(Idea, Idea.id == IdeaComment.idea_id)
+        .where(IdeaComment.idea_id == idea_id, ideas.visible_clause(member))
+        .options(so.joinedload(IdeaComment.author))
+        .order_by(IdeaComment.id)
+    )
+    return db.paginate(stmt, page=page, per_page=COMMENTS_PER_PAGE, error_out=False)
+
+
+def comment(member: Member, comment_id: int) -> IdeaComment:
+    """A comment on an idea ``member`` may see; NotFound otherwise."""
+    found = db.session.scalar(
+        sa.select(IdeaComment)
+        .join(Idea, Idea.id == IdeaComment.idea_id)
+        .where(IdeaComment.id == comment_id, ideas.visible_clause(member))
+        .options(so.joinedload(IdeaComment.author))
+    )
+    if found is None:
+        raise NotFound("That comment does not exist, or is not shared with you.")
+    return found
+
+
+def own_comment(member: Member, comment_id: int) -> IdeaComment:
+    """A comment ``member`` wrote and has not removed; NotFound for anyone else's."""
+    found = comment(member, comment_id)
+    if not found.is_editable_by(member):
+        raise NotFound("You can only change your own comments.")
+    return found
+
+
+def page_of(comment: IdeaComment) -> int:
+    """The page of the idea's comments on which ``comment`` appears."""
+    before = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(IdeaComment)
+        .where(IdeaComment.idea_id == comment.idea_id, IdeaComment.id <= comment.id)
+    )
+    return max(1, math.ceil(before / COMMENTS_PER_PAGE))
+
+
+def add(member: Member, idea_id: int, body: str) -> IdeaComment:
+    """Save a comment and count it on the idea. Raises ValidationFailed (field ``body``),
+    NotFound, NotAllowed (a merged idea), DuplicatePost or RateLimited."""
+    body = posting.clean_body(body)
+    idea = ideas.lock_idea(member, idea_id)
+    if idea.status == IdeaStatus.MERGED:
+        raise NotAllowed("This idea was merged into another one: comment there instead.")
+    digest = posting.fingerprint(body)
+    if existing := _recent_duplicate(member, idea_id, digest):
+        raise DuplicatePost("You posted this comment a moment ago; here it is.", existing)
+    posting.check_rate(member)
+    new = IdeaComment(idea_id=idea_id, author_id=member.id, fingerprint=digest, created_at=utcnow())
+    new.set_body(body)
+    db.session.add(new)
+    ideas.counters_changed(idea_id, comments=1)
+    db.session.commit()
+    posting.record_post(member)
+    return new
+
+
+def _recent_duplicate(member: Member, idea_id: int, digest: str) -> int | None:
+    return db.session.scalar(
+        sa.select(IdeaComment.id).where(
+            IdeaComment.idea_id == idea_id,
+            IdeaComment.author_id == member.id,
+            IdeaComment.fingerprint == digest,
+            IdeaComment.deleted_at.is_(None),
+            IdeaComment.created_at > utcnow() - posting.DUPLICATE_WINDOW,
+        )
+    )
+
+
+def edit(member: Member, comment_id: int, body: str) -> IdeaComment:
+    """Change the text of ``member``'s own comment. Raises ValidationFailed or NotFound."""
+    body = posting.clean_body(body)
+    found = own_comment(member, comment_id)
+    if body != found.body_source:
+        found.set_body(body)
+        found.fingerprint = posting.fingerprint(body)
+        found.edited_at = utcnow()
+        db.session.commit()
+    return found
+
+
+def remove(member: Member, comment_id: int) -> IdeaComment:
+    """Remove ``member``'s own comment: its text goes, a placeholder stays."""
+    found = own_comment(member, comment_id)
+    ideas.lock_idea(member, found.idea_id)  # one change to the idea's counts at a time
+    removed = db.session.execute(
+        sa.update(IdeaComment)
+        .where(
+            IdeaComment.id == found.id,
+            IdeaComment.idea_id == found.idea_id,
+            IdeaComment.deleted_at.is_(None),
+        )
+        .values(deleted_at=utcnow(), body_source="", body_html="")
+        .returning(IdeaComment.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if removed:  # only the request that removed it counts it out (two clicks, one removal)
+        ideas.counters_changed(found.idea_id, comments=-1)
+    db.session.commit()
+    return found

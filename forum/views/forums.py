@@ -1,0 +1,281 @@
+"""Forums, threads and posts: read a forum, read a thread, start one, reply, quote, edit, remove.
+
+Partials the pages include, and that htmx (and live updates) can fetch alone:
+- ``GET /threads/<id>/posts?after=<post id>``: ``_posts.html``, the posts newer than that one;
+- ``GET /posts/<id>`` (htmx): ``_post.html``, one post (``id="post-<id>"``);
+- ``GET /threads/<id>/row``: ``_thread_row.html``, its row in the forum (``id="thread-<id>"``).
+Every one of them goes through the same loaders, so what a member may not see is a 404.
+"""
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum.extensions import htmx
+from forum.forms import add_errors
+from forum.forms.forums import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
+from forum.permissions import keeps_input_on_csrf_error, moderator_required
+from forum.services import content_warnings, discussions, forums, posting
+from forum.services.errors import ValidationFailed
+from forum.views import render_partial
+from forum.views.compose import draft_saved
+
+bp = Blueprint("forums", __name__)
+
+
+@bp.app_template_global()
+def cw_mode(warnings, author_id=None) -> str:
+    """How the signed-in member sees something carrying ``warnings``: plain/show/ask/hide."""
+    return content_warnings.mode(current_user, warnings, author_id)
+
+
+@bp.app_template_filter("warning_sentence")
+def warning_sentence(warnings) -> str:
+    return content_warnings.sentence(warnings)
+
+
+def _attempt(form, action):
+    """Run a service call for a form: (result, None), or (None, status) with the refusal
+    shown on the form and everything typed kept."""
+    try:
+        return action(), None
+    except ValidationFailed as exc:
+        add_errors(form, exc)
+        return None, 422
+    except posting.RateLimited as exc:
+        form.form_errors.append(str(exc))
+        return None, 429
+    except discussions.Closed as exc:
+        form.form_errors.append(str(exc))
+        return None, 403
+
+
+def _refused(form) -> int:
+    """Status for a form that did not validate: 400 when its session token expired."""
+    return 400 if form.csrf_token.errors else 422
+
+
+def _writing_form(cls, **kwargs):
+    return cls(**kwargs).offer_warnings(content_warnings.offered(current_user))
+
+
+# --- a forum ----------------------------------------------------------------------------------
+
+
+@bp.get("/forums/<slug>")
+def forum(slug: str):
+    forum = forums.get_forum(current_user, slug)
+    page = forums.threads_page(current_user, forum, request.args.get("page", 1, type=int))
+    return render_template("forums/forum.html", forum=forum, page=page)
+
+
+@bp.get("/threads/<int:thread_id>/row")
+def thread_row(thread_id: int):
+    return render_template(
+        "forums/_thread_row.html", row=forums.thread_row(current_user, thread_id)
+    )
+
+
+@bp.route("/forums/<slug>/new", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def new_thread(slug: str):
+    forum = forums.get_forum(current_user, slug)
+    form, status = _writing_form(ThreadForm), 200
+    if form.validate_on_submit():
+        thread, status = _attempt(
+            form,
+            lambda: discussions.start_thread(
+                current_user,
+                slug,
+                title=form.title.data,
+                body=form.body.data,
+                warning_ids=form.warning_ids(),
+                warning_note=form.warning_note.data,
+            ),
+        )
+        if thread is not None:
+            draft_saved(f"thread-new-{forum.id}")
+            flash("Your thread is started. Thank you for sharing.", "success")
+            return redirect(url_for(".thread", thread_id=thread.id, page=1))
+    elif form.is_submitted():
+        status = _refused(form)
+    return render_template("forums/new_thread.html", forum=forum, form=form), status
+
+
+# --- a thread -------------------------------------------------------------------------------
+
+
+@bp.get("/threads/<int:thread_id>")
+def thread(thread_id: int):
+    """A page of posts. Without ``?page=``, a thread read before opens at its first unread
+    post (or its last post when all is read); a thread never opened, at the top."""
+    thread = discussions.get_thread(current_user, thread_id)
+    page = request.args.get("page", type=int)
+    quoted = request.args.get("quote", type=int)
+    if page is None and not quoted and (resume := discussions.resume_at(thread)):
+        page, post_id = resume
+        return redirect(
+            url_for(".thread", thread_id=thread.id, page=page, _anchor=f"post-{post_id}")
+        )
+    form = _writing_form(ReplyForm, formdata=None)
+    if quoted:  # "Quote" without JavaScript: the reply box starts with the quote
+        form.body.data, form.warnings.data = discussions.quote(current_user, quoted)
+    return _thread_page(thread, page or 1, form)
+
+
+def _thread_page(thread, page_number: int, form, status: int = 200):
+    page = discussions.posts_page(current_user, thread, page_number)
+    html = render_template("forums/thread.html", thread=thread, page=page, form=form)
+    discussions.mark_read(current_user, thread, page.items[-1].id if page.items else None)
+    return make_response(html, status)
+
+
+@bp.get("/threads/<int:thread_id>/posts")
+def posts_after(thread_id: int):
+    """The posts after ``?after=<post id>`` (for htmx and live updates)."""
+    thread = discussions.get_thread(current_user, thread_id)
+    posts, more = discussions.posts_after(
+        current_user, thread, request.args.get("after", 0, type=int)
+    )
+    html = render_template("forums/_posts.html", thread=thread, posts=posts, more=more)
+    discussions.mark_read(current_user, thread, posts[-1].id if posts else None)
+    return html
+
+
+@bp.post("/threads/<int:thread_id>/reply")
+@keeps_input_on_csrf_error
+def reply(thread_id: int):
+    thread = discussions.get_thread(current_user, thread_id)
+    form = _writing_form(ReplyForm)
+    post, status = None, _refused(form)
+    if form.validate_on_submit():
+        post, status = _attempt(
+            form,
+            lambda: discussions.reply(
+                current_user,
+                thread.id,
+                body=form.body.data,
+                warning_ids=form.warning_ids(),
+                warning_note=form.warning_note.data,
+            ),
+        )
+    if post is None:
+        return _reply_refused(thread, form, status)
+    draft_saved(f"reply-thread-{thread.id}")
+    flash("Your reply is posted.", "success")
+    if htmx:
+        return _reply_sent(thread, post, form.after.data or post.id - 1)
+    return redirect(_post_url(post))
+
+
+def _reply_refused(thread, form, status: int):
+    if not htmx:
+        return _thread_page(thread, discussions.last_page(thread), form, status)
+    response = make_response(
+        render_template("forums/_reply_form.html", thread=thread, form=form), status
+    )
+    response.headers["HX-Retarget"] = "#reply-form"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _reply_sent(thread, post, after: int):
+    """htmx: the posts since the page's newest (the reply among them), a fresh form, a note."""
+    posts, more = discussions.posts_after(current_user, thread, after)
+    if more:  # the page is far behind: go to the page where the reply landed instead
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = _post_url(post)
+        return response
+    fresh = _writing_form(ReplyForm, formdata=None)
+    return render_template("forums/_reply_sent.html", thread=thread, posts=posts, form=fresh)
+
+
+# --- a post ---------------------------------------------------------------------------------
+
+
+def _post_url(post) -> str:
+    page = discussions.page_of(post)
+    return url_for(".thread", thread_id=post.thread_id, page=page, _anchor=f"post-{post.id}")
+
+
+@bp.get("/posts/<int:post_id>")
+def post(post_id: int):
+    """A link to one post: its place in its thread; for htmx, the post alone."""
+    post = discussions.get_post(current_user, post_id)
+    if htmx:
+        return render_template("forums/_post.html", post=post, thread=post.thread)
+    return redirect(_post_url(post))
+
+
+@bp.get("/posts/<int:post_id>/quote")
+def quote(post_id: int):
+    """htmx: the post as a Markdown quote for the reply box; otherwise the thread's reply form
+    with the quote in it."""
+    post = discussions.get_post(current_user, post_id)
+    if not htmx:
+        page = discussions.last_page(post.thread)
+        return redirect(
+            url_for(".thread", thread_id=post.thread_id, page=page, quote=post.id, _anchor="reply")
+        )
+    text, warning_ids = discussions.quote(current_user, post.id)
+    return render_template("forums/_quote.html", text=text, warning_ids=warning_ids)
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@keeps_input_on_csrf_error
+def edit_post(post_id: int):
+    post = discussions.get_post(current_user, post_id, check_author=True)
+    form, status = _edit_form(post), 200
+    if form.validate_on_submit():
+        saved, status = _attempt(
+            form,
+            lambda: discussions.edit_post(
+                current_user,
+                post.id,
+                body=form.body.data,
+                title=form.title.data,
+                warning_ids=form.warning_ids(),
+                warning_note=form.warning_note.data,
+            ),
+        )
+        if saved is not None:
+            draft_saved(f"edit-post-{post.id}")
+            if htmx:
+                return render_template("forums/_post.html", post=saved, thread=saved.thread)
+            flash("Your changes are saved.", "success")
+            return redirect(_post_url(saved))
+    elif form.is_submitted():
+        status = _refused(form)
+    return render_partial(
+        "forums/edit_post.html", "forums/_edit_form.html", status, post=post, form=form
+    )
+
+
+def _edit_form(post) -> EditPostForm:
+    current = {
+        "title": post.thread.title,
+        "body": post.body_source,
+        "warnings": [w.id for w in post.warnings],
+        "warning_note": post.warning_note,
+    }
+    kwargs = {"data": current} if request.method == "GET" else {}
+    form = _writing_form(EditPostForm, prefix=f"post{post.id}", **kwargs)
+    return form
+
+
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
+def delete_post(post_id: int):
+    """Ask "are you sure?", then remove one's own post."""
+    post = discussions.get_post(current_user, post_id, check_author=True)
+    form = DeletePostForm()
+    if form.validate_on_submit():
+        discussions.delete_post(current_user, post.id)
+        flash("Your post is removed. Moderators can still see it.", "success")
+        return redirect(_post_url(post))
+    return render_template("forums/delete_post.html", post=post, form=form)
+
+
+@bp.get("/posts/<int:post_id>/history")
+@moderator_required
+def post_history(post_id: int):
+    post, revisions = discussions.revisions(current_user, post_id)
+    return render_template("forums/history.html", post=post, revisions=revisions)

@@ -1,0 +1,113 @@
+"""The ideas clinic for moderators (status and public response, merging, tags) and
+administrators (the vote budget). Members get 404 here."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum.forms import add_errors
+from forum.forms.ideas import BudgetForm, MergeForm, StatusForm, TagForm
+from forum.permissions import admin_required, keeps_input_on_csrf_error, moderator_required
+from forum.services import idea_moderation, ideas, voting
+from forum.services.errors import Conflict, NotFound, ValidationFailed
+from forum.views.ideas import idea_page
+
+bp = Blueprint("idea_admin", __name__, url_prefix="/ideas")
+
+
+@bp.post("/<int:idea_id>/status")
+@moderator_required
+@keeps_input_on_csrf_error
+def change_status(idea_id: int):
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            idea = idea_moderation.change_status(
+                current_user, idea_id, form.status.data, form.response.data
+            )
+        except NotFound:
+            abort(404)
+        except Conflict as exc:
+            flash(str(exc), "warning")
+            return redirect(url_for("ideas.show", idea_id=idea_id))
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash(f"The idea is now “{idea.status.label}”. Members see your response.", "success")
+            return redirect(url_for("ideas.show", idea_id=idea_id, _anchor="outcome"))
+    return idea_page(idea_id, 422 if form.errors else 400, status_form=form)
+
+
+@bp.post("/<int:idea_id>/merge")
+@moderator_required
+@keeps_input_on_csrf_error
+def merge(idea_id: int):
+    form = MergeForm()
+    if form.validate_on_submit():
+        try:
+            target = idea_moderation.merge(current_user, idea_id, form.into.data, form.note.data)
+        except NotFound:
+            abort(404)
+        except Conflict as exc:
+            flash(str(exc), "warning")
+            return redirect(url_for("ideas.show", idea_id=idea_id))
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash(f"Merged: its votes and comments are now on “{target.title}”.", "success")
+            return redirect(url_for("ideas.show", idea_id=target.id))
+    return idea_page(idea_id, 422 if form.errors else 400, merge_form=form)
+
+
+@bp.route("/tags", methods=["GET", "POST"])
+@moderator_required
+def tags():
+    form = TagForm()
+    if form.validate_on_submit():
+        try:
+            tag = idea_moderation.save_tag(current_user, form.name.data)
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash(f"Tag “{tag.name}” added.", "success")
+            return redirect(url_for("idea_admin.tags"))
+    status = 422 if form.errors else 200
+    return render_template("ideas/tags.html", form=form, tags=ideas.tags()), status
+
+
+@bp.post("/tags/<int:tag_id>")
+@moderator_required
+def edit_tag(tag_id: int):
+    """Rename or remove a tag (the button pressed says which)."""
+    action = request.form.get("action", "rename")
+    try:
+        if action == "rename":
+            tag = idea_moderation.save_tag(current_user, request.form.get("name", ""), tag_id)
+            flash(f"Tag renamed to “{tag.name}”.", "success")
+        elif action == "remove":
+            tag = idea_moderation.remove_tag(current_user, tag_id)
+            flash(f"Tag “{tag.name}” removed from the list and from every idea.", "success")
+        else:
+            abort(400)
+    except (NotFound, ValidationFailed) as exc:
+        flash(str(exc), "warning")
+    return redirect(url_for("idea_admin.tags"))
+
+
+@bp.route("/vote-budget", methods=["GET", "POST"])
+@admin_required
+def vote_budget():
+    form = BudgetForm(data={"budget": voting.budget()} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            voting.set_budget(form.budget.data)
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            limit = form.budget.data
+            if limit:
+                flash(f"Each member now has {limit} active votes.", "success")
+            else:
+                flash("Votes are no longer limited.", "success")
+            return redirect(url_for("idea_admin.vote_budget"))
+    status = 422 if form.errors else 200
+    return render_template("ideas/vote_budget.html", form=form), status

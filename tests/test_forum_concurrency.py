@@ -1,0 +1,68 @@
+"""Counters stay exact when many people reply at once (PostgreSQL, real concurrent transactions)."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.models import Forum, Post, Thread
+from tests import factories
+from tests.conftest import sign_in_as
+
+pytestmark = pytest.mark.postgres_only
+
+
+def _all_at_once(jobs):
+    """Run every job in its own thread, released together; returns their results."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(n, job):
+        barrier.wait()
+        results[n] = job()
+
+    workers = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    return results
+
+
+def test_twenty_members_replying_at_once_leave_exact_counts(app, new_client):
+    with app.app_context():
+        people = [factories.member() for _ in range(20)]
+        thread = factories.thread(people[0], title="Who is coming to Perth?")
+    clients = [sign_in_as(new_client(), person) for person in people]
+    url = f"/threads/{thread.id}/reply"
+    statuses = _all_at_once(
+        [
+            (lambda c=client, n=n: c.submit(url, {"body": f"Count me in ({n})"}).status_code)
+            for n, client in enumerate(clients)
+        ]
+    )
+    assert statuses == [302] * 20
+    with app.app_context():
+        stored = db.session.get(Thread, thread.id)
+        posts = list(db.session.scalars(sa.select(Post.id).where(Post.thread_id == thread.id)))
+        forum = db.session.get(Forum, stored.forum_id)
+        assert len(posts) == 21
+        assert stored.reply_count == thread.reply_count + 20
+        assert stored.last_post_id == max(posts)
+        assert (forum.thread_count, forum.post_count) == (1, 21)
+
+
+def test_the_same_reply_sent_twice_at_once_is_saved_once(app, member, member_client, new_client):
+    app.config["RATELIMIT_ENABLED"] = False  # the duplicate check alone must catch it
+    with app.app_context():
+        thread = factories.thread(factories.member(), title="Double click")
+    second = sign_in_as(new_client(), member)
+    url = f"/threads/{thread.id}/reply"
+    statuses = _all_at_once(
+        [(lambda c=c: c.submit(url, {"body": "Thanks, see you there"}).status_code)
+         for c in (member_client, second)]
+    )  # fmt: skip
+    assert sorted(statuses) == [302, 422]
+    with app.app_context():
+        assert db.session.get(Thread, thread.id).reply_count == 1
