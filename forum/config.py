@@ -141,13 +141,18 @@ def database_uri(url: str | None, instance: Path) -> str:
 
 def _instance_secret(instance: Path) -> str:
     """A random key made once for this installation and kept in instance/ (development only)."""
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
+    return secret_file(instance / "secret_key", lambda: secrets.token_hex(32))
+
+
+def secret_file(path: Path, make) -> str:
+    """The secret kept in ``path``; made with ``make()`` by whichever process comes first
+    (created exclusively, readable by the owner only), then read by everyone."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass
     else:
         with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
+            f.write(make())
     return path.read_text().strip()

@@ -300,7 +300,7 @@ def count_queries(app):
         statements: list[str] = []
 
         def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-            if statement.lstrip().split(None, 1)[0].upper() not in {"BEGIN", "PRAGMA"}:
+            if statement.lstrip().split(None, 1)[0].upper() not in {"BEGIN", "COMMIT", "PRAGMA"}:
                 statements.append(statement)
 
         with app.app_context():

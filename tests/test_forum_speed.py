@@ -4,10 +4,7 @@ Query counts are behaviour: an N+1 (one query per post, per thread or per author
 page of a 5,000-post thread slow for everyone. Timings belong in bench/, not here.
 """
 
-from contextlib import contextmanager
-
 import pytest
-import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Thread
@@ -15,29 +12,6 @@ from tests import factories
 from tests.conftest import sign_in_as
 
 BUDGET = 8  # SQL statements per page, whatever its size
-
-
-@pytest.fixture
-def count_queries(app):
-    """``with count_queries() as statements:`` collects the SQL run inside the block."""
-
-    @contextmanager
-    def counting():
-        statements: list[str] = []
-
-        def record(_conn, _cursor, statement, *_args):
-            if statement.strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT"):
-                statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        sa.event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", record)
-
-    return counting
 
 
 @pytest.fixture

@@ -97,42 +97,24 @@ def test_read_position_only_moves_forward(app, long_thread, people, new_client):
     assert _read_position(app, reader, long_thread) == furthest
 
 
-def test_forum_index_and_forum_page_never_write(app, long_thread, people, new_client):
+def test_forum_index_and_forum_page_never_write(long_thread, people, new_client, count_queries):
     client = sign_in_as(new_client(), people[1])
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement.split()[0].upper())
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            client.get("/")
-            client.get("/forums/introductions")
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
-    assert not {"INSERT", "UPDATE", "DELETE"} & set(statements), statements
+    with count_queries() as statements:
+        client.get("/")
+        client.get("/forums/introductions")
+    verbs = {s.split()[0].upper() for s in statements}
+    assert not {"INSERT", "UPDATE", "DELETE"} & verbs, statements
 
 
 def test_reading_a_thread_writes_one_small_upsert_last_and_only_when_it_moves(
-    app, long_thread, people, new_client
+    long_thread, people, new_client, count_queries
 ):
     client = sign_in_as(new_client(), people[1])
 
     def statements_of(url):
-        seen = []
-
-        def record(conn, cursor, statement, *args):
-            if statement.split()[0].upper() not in ("BEGIN", "COMMIT"):
-                seen.append(statement.split()[0].upper())
-
-        with app.app_context():
-            sa.event.listen(db.engine, "before_cursor_execute", record)
-            try:
-                client.get(url)
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", record)
-        return seen
+        with count_queries() as statements:
+            client.get(url)
+        return [s.split()[0].upper() for s in statements]
 
     first = statements_of(f"/threads/{long_thread}?page=2")
     assert [s for s in first if s != "SELECT"] == ["INSERT"] and first[-1] == "INSERT"

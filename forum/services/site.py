@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import os
 import re
 import secrets
 import unicodedata
@@ -12,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app, g
 
+from forum.config import secret_file
 from forum.extensions import db
 from forum.models import CrisisContact, Member, MemberStatus, Region, Role, SiteSettings, utcnow
 from forum.services import content_warnings, passwords, richtext
@@ -113,15 +113,7 @@ def _required(value: str, field: str, max_len: int) -> str:
 def setup_token() -> str:
     """The one-time setup token, made on first use and kept in instance/ until setup is done."""
     path = Path(current_app.instance_path) / SETUP_TOKEN_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(24))
-    return path.read_text().strip()
+    return secret_file(path, lambda: secrets.token_urlsafe(24))
 
 
 def announce_setup_token() -> None:

@@ -40,25 +40,37 @@ def regions():
 @bp.post("/regions/<int:region_id>")
 @admin_required
 def edit_region(region_id: int):
-    """Rename, move up or down, archive or restore one region (the button says which)."""
+    return _edit_listed(
+        region_id,
+        RegionForm(),
+        save=site.save_region,
+        move=site.move_region,
+        set_archived=site.set_region_archived,
+        message="Regions updated.",
+        back="admin.regions",
+    )
+
+
+def _edit_listed(item_id: int, form, *, save, move, set_archived, message: str, back: str):
+    """Rename, move up or down, archive or restore one item of a list administrators keep in
+    order (regions, content warnings): the pressed button says which."""
     action = request.form.get("action", "rename")
-    form = RegionForm()
     try:
         if action == "rename":
             if not form.validate():
                 raise ValidationFailed(form.errors)
-            site.save_region(form.name.data, region_id)
+            save(form.name.data, item_id)
         elif action in ("up", "down"):
-            site.move_region(region_id, -1 if action == "up" else 1)
+            move(item_id, -1 if action == "up" else 1)
         elif action in ("archive", "restore"):
-            site.set_region_archived(region_id, action == "archive")
+            set_archived(item_id, action == "archive")
         else:
             abort(400)
     except (NotFound, ValidationFailed) as exc:
         flash(str(exc), "warning")
     else:
-        flash("Regions updated.", "success")
-    return redirect(url_for("admin.regions"))
+        flash(message, "success")
+    return redirect(url_for(back))
 
 
 @bp.route("/forums", methods=["GET", "POST"])
@@ -139,25 +151,15 @@ def warnings():
 @bp.post("/warnings/<int:warning_id>")
 @admin_required
 def edit_warning(warning_id: int):
-    """Rename, move up or down, archive or restore one warning (the button says which)."""
-    action = request.form.get("action", "rename")
-    form = WarningForm()
-    try:
-        if action == "rename":
-            if not form.validate():
-                raise ValidationFailed(form.errors)
-            content_warnings.save_warning(form.name.data, warning_id)
-        elif action in ("up", "down"):
-            content_warnings.move_warning(warning_id, -1 if action == "up" else 1)
-        elif action in ("archive", "restore"):
-            content_warnings.set_warning_archived(warning_id, action == "archive")
-        else:
-            abort(400)
-    except (NotFound, ValidationFailed) as exc:
-        flash(str(exc), "warning")
-    else:
-        flash("Content warnings updated.", "success")
-    return redirect(url_for("admin.warnings"))
+    return _edit_listed(
+        warning_id,
+        WarningForm(),
+        save=content_warnings.save_warning,
+        move=content_warnings.move_warning,
+        set_archived=content_warnings.set_warning_archived,
+        message="Content warnings updated.",
+        back="admin.warnings",
+    )
 
 
 @bp.get("/members")

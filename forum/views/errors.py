@@ -83,6 +83,7 @@ def _unexpected(error: Exception):
         return _http_error(error)
     db.session.rollback()
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-    if current_app.config.get("PROPAGATE_EXCEPTIONS"):
-        raise error
+    propagate = current_app.config.get("PROPAGATE_EXCEPTIONS")
+    if propagate if propagate is not None else (current_app.testing or current_app.debug):
+        raise error  # as Flask itself does: tests and the debugger see the real error
     return _render(InternalServerError.code)
