@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := forum
 
-.PHONY: run test test-sqlite test-postgres lint format bench demo clean
+.PHONY: run serve test test-sqlite test-postgres lint format bench bench-live demo clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment. On Debian: sudo apt-get install python3-venv"; exit 1; }
@@ -21,6 +21,10 @@ run: $(STAMP)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask setup-token
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Production server (README, "Running in production"): gevent on PostgreSQL, threads on SQLite.
+serve: $(STAMP)
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 demo: $(STAMP)
 	$(BIN)/flask db upgrade
@@ -44,6 +48,10 @@ test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Live-update latency with 200 open streams (needs PostgreSQL and Redis on this machine).
+bench-live: $(STAMP)
+	$(BIN)/python bench/live_latency.py
 
 clean:
 	rm -rf $(VENV) artifacts

@@ -12,4 +12,5 @@
 - ``profile.py``      py-spy on the workers (``--profile``), and what it found
 - ``report.py``       the JSON results and the table
 - ``baseline_app.py`` the bare Flask + Flask-SQLAlchemy page everything is compared with
+- ``live_latency.py`` live updates: publish -> received for 200 open streams (``make bench-live``)
 """

@@ -93,7 +93,12 @@ def _run(kind: str, dbs: databases.BenchDatabases, workdir: Path, options: Optio
     dbs.settle()
     baseline_app.seed(dbs.baseline_url)
     names = _selected(spec, options.pages)
-    base_env = {**os.environ, baseline_app.URL_VARIABLE: dbs.baseline_url}
+    # FORUM_DATABASE_URL too, so that gunicorn.conf.py gives the baseline the app's worker class.
+    base_env = {
+        **os.environ,
+        baseline_app.URL_VARIABLE: dbs.baseline_url,
+        "FORUM_DATABASE_URL": dbs.url,
+    }
     loadavg_before = _loadavg()
     with (
         Server(

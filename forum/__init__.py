@@ -21,6 +21,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load(app, overrides)
     register_extensions(app)
     register_security(app)
+    register_live(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_templates(app)
@@ -65,6 +66,12 @@ def register_security(app: Flask) -> None:
     security.init_app(app)
 
 
+def register_live(app: Flask) -> None:
+    from forum.services import live
+
+    live.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from forum.views import (
         account,
@@ -72,13 +79,15 @@ def register_blueprints(app: Flask) -> None:
         auth,
         compose,
         forums,
+        live,
         membership,
         moderation,
         pages,
         setup,
     )
 
-    for module in (account, admin, auth, compose, forums, membership, moderation, pages, setup):
+    modules = (account, admin, auth, compose, forums, live, membership, moderation, pages, setup)
+    for module in modules:
         app.register_blueprint(module.bp)
     compose.init_app(app)
 

@@ -63,6 +63,16 @@ class Defaults:
     SMTP_STARTTLS = True
     SMTP_TIMEOUT = 10
 
+    # Live updates (forum/services/live.py): server-sent events through an in-process broker,
+    # or Redis pub/sub when REDIS_URL is set (needed as soon as there is more than one process).
+    LIVE_HEARTBEAT_SECONDS = 15  # a stream sends something at least this often
+    LIVE_RECHECK_SECONDS = 60  # and checks its member's session and access this often
+    LIVE_STREAM_MAX_SECONDS = 1800  # then ends; the browser reconnects and misses nothing
+    LIVE_POLL_SECONDS = 30  # pages whose stream is blocked refresh their live parts this often
+    LIVE_REPLAY_SIZE = 1000  # recent events kept for reconnecting pages
+    LIVE_QUEUE_SIZE = 500  # events waiting for one slow stream before it is told to refresh
+    LIVE_REDIS_PREFIX = "forum:live"  # Redis keys and channel; one per network sharing a Redis
+
     PASSWORD_RESET_HOURS = 2
     EMAIL_CHANGE_HOURS = 24
     INVITATION_DAYS = 14

@@ -21,6 +21,7 @@ from tests import factories
 
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_ADMIN_URL = os.environ.get("FORUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 
 
@@ -81,6 +82,20 @@ def database_url(request, tmp_path_factory):
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis the live-update tests share (each test uses its own key prefix)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        if ON_CI:
+            pytest.fail(f"Redis does not answer at {REDIS_URL} ({exc}), and CI must test with it.")
+        pytest.skip(f"Redis does not answer at {REDIS_URL} (set FORUM_TEST_REDIS_URL)")
+    return REDIS_URL
+
+
 def _migrate(url: str, tmp_path_factory) -> None:
     from flask_migrate import upgrade
 
@@ -130,6 +145,7 @@ def make_app(database_url, tmp_path):
 
     yield make
     for app in apps:
+        app.extensions["live"].close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 
@@ -24,8 +25,12 @@ from forum.models import (
     utcnow,
 )
 from forum.models.member import new_session_token
-from forum.services import mail, passwords, site, tokens
+from forum.services import live, mail, passwords, site, tokens
 from forum.services.errors import Conflict, NotFound, ValidationFailed
+
+# Moderators follow the queue live: new applications and decisions, and the badge on every page.
+MODERATION = "moderation"
+live.register_topic(MODERATION, lambda member, _key: member.is_moderator, every_page=True)
 
 
 @dataclass(frozen=True)
@@ -128,16 +133,32 @@ def apply(app: Application) -> Member | None:
         return None
     member = _new_member(app, email, status=MemberStatus.PENDING)
     mail.queue(email, "application_received", member=member)
+    live.publish_after_commit(MODERATION)
     db.session.commit()
     return member
 
 
-def pending_applications() -> list[Member]:
+def pending_applications(after: int = 0) -> list[Member]:
+    """Applications waiting for a moderator, oldest first; with ``after``, only newer ones."""
     return list(
         db.session.scalars(
             sa.select(Member)
-            .where(Member.status == MemberStatus.PENDING)
+            .where(Member.status == MemberStatus.PENDING, Member.id > after)
             .order_by(Member.created_at, Member.id)
+        )
+    )
+
+
+def no_longer_waiting(member_ids: list[int]) -> list[Member]:
+    """Of these applications, the ones decided since (approved or turned down, by whom)."""
+    if not member_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Member)
+            .where(Member.id.in_(member_ids[:500]), Member.status != MemberStatus.PENDING)
+            .options(so.joinedload(Member.decided_by))
+            .order_by(Member.id)
         )
     )
 
@@ -180,6 +201,7 @@ def decide(moderator: Member, member_id: int, *, approve: bool, message: str = "
         who = member.decided_by.display_name if member.decided_by else "another moderator"
         raise Conflict(f"{who} already decided on this application ({member.status.value}).")
     db.session.refresh(member)
+    live.publish_after_commit(MODERATION)
     template = "application_approved" if approve else "application_rejected"
     mail.queue(
         member.email,

@@ -1,6 +1,6 @@
 """Moderators' tools: the queue of applications, and invitation links."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.extensions import htmx
@@ -21,6 +21,26 @@ def applications():
         applications=membership.pending_applications(),
         form=DecisionForm(),
     )
+
+
+@bp.get("/applications/updates")
+@moderator_required
+def application_updates():
+    """Live: applications newer than ``after``, and those among ``shown`` decided since."""
+    shown = [int(i) for i in request.args.getlist("shown") if i.isdigit()]
+    return render_template(
+        "moderation/_updates.html",
+        applications=membership.pending_applications(after=request.args.get("after", 0, int)),
+        decided=membership.no_longer_waiting(shown),
+        waiting=membership.pending_count(),
+    )
+
+
+@bp.get("/badge")
+@moderator_required
+def badge():
+    """Live: the number of applications waiting, for the badge in every moderator's navigation."""
+    return render_template("moderation/_badge.html")
 
 
 @bp.post("/applications/<int:member_id>/<any(approve, reject):decision>")

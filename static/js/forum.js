@@ -4,17 +4,21 @@
 
   // When an htmx update removes the element that had focus (an approved application, say),
   // put focus on the next item in the same list, or on the list's heading, never on nothing.
-  var pending = null;
+  // Kept per request: live updates may come and go while the member's own request is on its way.
+  var pending = new WeakMap();
   document.addEventListener("htmx:beforeRequest", function (event) {
     var item = event.target.closest("[data-focus-group] > *");
-    pending = item ? { item: item, next: item.nextElementSibling || item.previousElementSibling,
-                       group: item.parentElement } : null;
+    if (item) {
+      pending.set(event.detail.xhr, { item: item, group: item.parentElement,
+                                      next: item.nextElementSibling || item.previousElementSibling });
+    }
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!pending || document.body.contains(pending.item)) { pending = null; return; }
-    var target = pending.next && document.body.contains(pending.next) ? pending.next
-      : document.getElementById(pending.group.getAttribute("data-focus-group"));
-    pending = null;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var p = pending.get(event.detail.xhr);
+    pending.delete(event.detail.xhr);
+    if (!p || document.body.contains(p.item)) { return; }
+    var target = p.next && document.body.contains(p.next) ? p.next
+      : document.getElementById(p.group.getAttribute("data-focus-group"));
     if (target) {
       if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
       target.focus();

@@ -62,6 +62,7 @@ def live_app(database_url, tmp_path_factory):
             tmp_path_factory.mktemp("live-instance"),
             SERVER_NAME=None,
             RATELIMIT_ENABLED=False,
+            LIVE_POLL_SECONDS=2,  # pages whose stream is blocked catch up quickly in tests
         )
     )
     yield app

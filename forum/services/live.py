@@ -1,0 +1,319 @@
+"""Live updates: open pages change by themselves when something happens, without a reload.
+
+How an update travels:
+
+1. A service that changes something calls ``publish_after_commit(topic, event)`` before it
+   commits. Nothing is sent unless that transaction commits; a rollback drops it.
+2. The broker (``brokers.py``: in-process by default, Redis pub/sub when ``REDIS_URL`` is set)
+   hands the event to every open stream subscribed to the topic, in this process or any other.
+3. Each open page holds one stream, ``GET /live?topic=...`` (server-sent events, read by htmx's
+   SSE extension). A stream carries only the topics its member may hear: checked when it opens,
+   again every ``LIVE_RECHECK_SECONDS``, and at once when the member's status, role or session
+   changes (a suspension or a password change ends the stream).
+4. Events say only *what changed*: a name such as ``moderation`` or ``post-7``, never content.
+   The page's live parts answer with an ordinary htmx GET (``hx-trigger="sse:post-7"``), which
+   checks access like any other request, and swap in the fresh fragment.
+
+A stream sends ``live-heartbeat`` every ``LIVE_HEARTBEAT_SECONDS`` so that dead connections are
+noticed (by the server when the write fails, by the page when heartbeats stop). A reconnecting
+page sends the id of the last event it saw (``Last-Event-ID``): the stream replays what it
+missed from the broker's short buffer, or sends ``live-refresh`` when it cannot, and the page
+refetches every live part.
+
+Adding a live area takes three small steps (README, "Live updates"): ``register_topic`` with
+the rule of who may hear it, ``publish_after_commit`` in the service that changes it, and in the
+template ``{% set live_topics = [...] %}`` plus ``hx-trigger="sse:<event>, live:refresh"`` on
+the parts to refetch.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, request, url_for
+from flask_login import current_user
+
+from forum.extensions import db, htmx
+from forum.models import Member
+from forum.services.brokers import (
+    Broker,
+    BrokerUnavailable,
+    Event,
+    InProcessBroker,
+    RedisBroker,
+    parse_id,
+)
+from forum.services.errors import ValidationFailed
+
+log = logging.getLogger(__name__)
+
+TOPIC = re.compile(r"[a-z]+(?::[A-Za-z0-9_-]{1,40})?")
+EVENT_NAME = re.compile(r"[a-z][a-z0-9-]{0,79}")  # usable in htmx's hx-trigger="sse:<name>"
+HEARTBEAT, REFRESH, CLOSED = "live-heartbeat", "live-refresh", "live-closed"
+CONTROL = "member"  # member:<id> tells that member's streams to check their access again
+MAX_TOPICS = 20
+_PENDING = "forum.live.pending"
+
+MaySubscribe = Callable[[Member, str | None], bool]
+
+
+@dataclass(frozen=True)
+class TopicKind:
+    may_subscribe: MaySubscribe
+    every_page: bool = False
+
+
+_KINDS: dict[str, TopicKind] = {}
+
+
+def register_topic(kind: str, may_subscribe: MaySubscribe, *, every_page: bool = False) -> None:
+    """Declare a kind of topic (``thread`` for ``thread:5``) and who may hear it.
+
+    ``may_subscribe(member, key)`` is given an active member and the part after the colon
+    (``"5"``, a string; None for a topic without one) and answers whether that member may see
+    what the topic is about. It runs in an app context and may query the database; it must
+    answer False, not raise, for keys that do not exist. Topics of an ``every_page`` kind join
+    the stream of every page of the members who may hear them (the moderators' badge).
+    Raises ValueError for a malformed or reserved kind.
+    """
+    if not re.fullmatch(r"[a-z]+", kind) or kind == CONTROL:
+        raise ValueError(f"{kind!r} cannot be a topic kind")
+    _KINDS[kind] = TopicKind(may_subscribe, every_page)
+
+
+def may_subscribe(member: Member, topic: str) -> bool:
+    """Whether ``member`` may hear ``topic``: an active member, a known kind, its rule agrees."""
+    kind, _, key = topic.partition(":")
+    rule = _KINDS.get(kind)
+    if rule is None or not member.is_member or not TOPIC.fullmatch(topic):
+        return False
+    return bool(rule.may_subscribe(member, key or None))
+
+
+def page_topics(member: Member, topics: Iterable[str] = ()) -> list[str]:
+    """What a page's stream follows: its own topics and the every-page ones, those ``member``
+    may hear."""
+    wanted = set(topics) | {kind for kind, rule in _KINDS.items() if rule.every_page}
+    return sorted(t for t in wanted if may_subscribe(member, t))
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+def publish_after_commit(topic: str, event: str | None = None) -> None:
+    """Announce ``event`` on ``topic`` once the current transaction commits.
+
+    ``event`` is the name pages listen for (``hx-trigger="sse:<event>"``); by default the
+    topic with ``-`` for ``:`` (``thread:5`` gives ``thread-5``). Call it in the service, before
+    ``db.session.commit()``. A rollback drops it, so nothing is announced that did not happen;
+    the same event twice in one transaction is sent once. If the broker cannot be reached after
+    the commit, the failure is logged and the change stands (pages catch up on their next
+    refresh). Raises ValueError for a malformed topic or event name.
+    """
+    _queue(db.session(), topic, event or topic.replace(":", "-"))
+
+
+def _queue(session: sa.orm.Session, topic: str, name: str) -> None:
+    if not TOPIC.fullmatch(topic) or not EVENT_NAME.fullmatch(name) or name.startswith("live-"):
+        raise ValueError(f"cannot publish {name!r} on {topic!r}")
+    session.info.setdefault(_PENDING, {})[(topic, name)] = broker()
+
+
+def _publish_pending(session: sa.orm.Session) -> None:
+    for (topic, name), target in session.info.pop(_PENDING, {}).items():
+        try:
+            target.publish(topic, name)
+        except BrokerUnavailable as exc:
+            log.error("live updates: %s on %s was not sent: %s", name, topic, exc)
+
+
+def _drop_pending(session: sa.orm.Session, transaction: sa.orm.SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended without a commit
+        session.info.pop(_PENDING, None)
+
+
+def _watch_access(session: sa.orm.Session, _flush_context, _instances) -> None:
+    """A member whose status, role or session token changes: their open streams check again."""
+    for obj in session.dirty:
+        if isinstance(obj, Member):
+            attrs = sa.inspect(obj).attrs
+            if any(attrs[a].history.has_changes() for a in ("status", "role", "session_token")):
+                _queue(session, f"{CONTROL}:{obj.id}", "access")
+
+
+_SESSION_EVENTS = (
+    ("before_flush", _watch_access),
+    ("after_commit", _publish_pending),
+    ("after_transaction_end", _drop_pending),
+)
+
+
+# --- streams ---------------------------------------------------------------------------------
+
+
+def broker(app: Flask | None = None) -> Broker:
+    return (app or current_app).extensions["live"]
+
+
+def cursor() -> str | None:
+    """The newest event id now: a stream opened with it misses nothing that happens after."""
+    try:
+        return broker().cursor()
+    except BrokerUnavailable:
+        return None
+
+
+def open_stream(member: Member, topics: list[str], last_event_id: str | None = None) -> Stream:
+    """Open ``member``'s stream of the topics a page asks for, leaving out those they may not hear.
+
+    With ``last_event_id`` the stream first replays what was missed since that event (or asks
+    the page to refresh when it cannot). Raises ValidationFailed when no topic is asked for,
+    too many are, or one is malformed, and BrokerUnavailable when the broker cannot be reached.
+    """
+    if not topics or len(topics) > MAX_TOPICS or not all(TOPIC.fullmatch(t) for t in topics):
+        raise ValidationFailed({"topic": "Ask for between 1 and 20 well-formed topics."})
+    allowed = frozenset(t for t in topics if may_subscribe(member, t))
+    return Stream(current_app._get_current_object(), member, allowed, last_event_id)
+
+
+class Stream:
+    """One member's open stream: an iterable of server-sent-event text for a WSGI response.
+
+    It holds no database connection while it waits; it borrows one for each access check.
+    Close it when the response ends (the view registers that), which ends the subscription.
+    """
+
+    def __init__(
+        self, app: Flask, member: Member, topics: frozenset[str], last_event_id: str | None
+    ):
+        cfg = app.config
+        self._app = app
+        self._member_id = member.id
+        self._token = member.session_token
+        self._control = f"{CONTROL}:{member.id}"
+        self._allowed = topics
+        self._heartbeat = float(cfg["LIVE_HEARTBEAT_SECONDS"])
+        self._recheck_every = float(cfg["LIVE_RECHECK_SECONDS"])
+        self._max_age = float(cfg["LIVE_STREAM_MAX_SECONDS"])
+        self._seen = parse_id(last_event_id)
+        self._subscription, self._replay = broker(app).subscribe(
+            topics | {self._control}, after=last_event_id
+        )
+        self._chunks = self._run()
+
+    def __iter__(self) -> Iterator[str]:
+        return self._chunks
+
+    def close(self) -> None:
+        self._chunks.close()
+        self._subscription.close()
+
+    def _run(self) -> Iterator[str]:
+        subscription = self._subscription
+        started = last_write = time.monotonic()
+        next_check = started + self._recheck_every
+        # Reconnect after 2 to 5 seconds: spread out, so a restart is not met by every page at once.
+        yield f"retry: {random.randint(2000, 5000)}\n" + _sse(HEARTBEAT, "hello")
+        if not self._allowed:
+            yield _sse(CLOSED, "nothing to follow")
+            return
+        for event in self._replay.events:
+            if self._is_new(event):
+                yield _sse(event.name, event.topic, event.id)
+        if not self._replay.complete:
+            yield _sse(REFRESH, "missed", self._replay.head)
+        while time.monotonic() - started < self._max_age:
+            wait = min(last_write + self._heartbeat, next_check) - time.monotonic()
+            event = subscription.get(max(0.01, wait))
+            now = time.monotonic()
+            chunk = _sse(REFRESH, "lost") if subscription.take_lost() else ""
+            if (event is not None and event.topic == self._control) or now >= next_check:
+                allowed = self._check_access()
+                if allowed is None:
+                    return  # could not check (the database is away): the page reconnects
+                if not allowed:
+                    yield chunk + _sse(CLOSED, "access ended")
+                    return
+                self._allowed, next_check = allowed, time.monotonic() + self._recheck_every
+            if event is not None and event.topic in self._allowed and self._is_new(event):
+                chunk += _sse(event.name, event.topic, event.id)
+            if not chunk and now - last_write >= self._heartbeat:
+                chunk = _sse(HEARTBEAT, "ok")
+            if chunk:
+                yield chunk
+                last_write = time.monotonic()
+        # Old enough: end quietly. The browser reconnects with Last-Event-ID and misses nothing.
+
+    def _is_new(self, event: Event) -> bool:
+        """Skip events already sent (a replay and the live subscription can overlap)."""
+        if self._seen and self._seen[0] == event.epoch and event.seq <= self._seen[1]:
+            return False
+        self._seen = (event.epoch, event.seq)
+        return True
+
+    def _check_access(self) -> frozenset[str] | None:
+        """The topics the member may still hear (empty once their session or access ended).
+
+        None when the database could not answer.
+        """
+        with self._app.app_context():
+            try:
+                member = db.session.get(Member, self._member_id)
+                if member is None or member.session_token != self._token or not member.is_member:
+                    return frozenset()
+                return frozenset(t for t in self._allowed if may_subscribe(member, t))
+            except sa.exc.SQLAlchemyError as exc:
+                log.warning("live updates: could not check a stream's access: %s", exc)
+                return None
+            finally:
+                db.session.remove()
+
+
+def _sse(name: str, data: str, event_id: str | None = None) -> str:
+    head = f"id: {event_id}\n" if event_id else ""
+    return f"{head}event: {name}\ndata: {data}\n\n"
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def stream_url(topics: Iterable[str] = ()) -> str | None:
+    """The stream a page following ``topics`` opens, or None when it needs none (templates)."""
+    if not (current_user.is_authenticated and current_user.is_member):
+        return None
+    wanted = page_topics(current_user, topics)
+    if not wanted:
+        return None
+    return url_for("live.stream", topic=wanted, last_event_id=g.get("live_cursor"))
+
+
+_NOT_PAGES = frozenset({"static", "live.stream"})
+
+
+def _remember_cursor() -> None:
+    """Before a member's page is built, note the newest event: its stream starts from there."""
+    page = request.method == "GET" and not htmx and request.endpoint not in _NOT_PAGES
+    if page and getattr(current_user, "is_member", False):
+        g.live_cursor = cursor()
+
+
+def init_app(app: Flask) -> None:
+    cfg = app.config
+    sizes = {"replay_size": cfg["LIVE_REPLAY_SIZE"], "queue_size": cfg["LIVE_QUEUE_SIZE"]}
+    if cfg.get("REDIS_URL"):
+        app.extensions["live"] = RedisBroker(
+            cfg["REDIS_URL"], prefix=cfg["LIVE_REDIS_PREFIX"], **sizes
+        )
+    else:
+        app.extensions["live"] = InProcessBroker(**sizes)
+    app.before_request(_remember_cursor)
+    app.add_template_global(stream_url, "live_stream_url")
+    for name, listener in _SESSION_EVENTS:
+        if not sa.event.contains(db.session, name, listener):
+            sa.event.listen(db.session, name, listener)
