@@ -10,7 +10,7 @@ events), so the server must hold hundreds of mostly idle connections without sta
   in one reaches the streams held by another.
 - With SQLite (the embedded default): **one worker with many threads** (``gthread``). SQLite's
   busy timeout sleeps in C, which under gevent would stall every greenlet of the worker; threads
-  wait without harm. One process needs no Redis.
+  wait without harm. One process needs no Redis; several (WAL lets them share the file) do.
 
 Settings read from the environment: ``FORUM_BIND`` (default 127.0.0.1:8000),
 ``FORUM_WEB_WORKERS`` and ``FORUM_WEB_THREADS`` to override the sizes chosen below,
@@ -44,8 +44,6 @@ if workers > 1 and not _redis:
         "gunicorn.conf.py: with more than one worker, live updates need Redis. Set "
         "FORUM_REDIS_URL (for example redis://127.0.0.1:6379/0), or FORUM_WEB_WORKERS=1."
     )
-if workers > 1 and not _postgres:
-    raise SystemExit("gunicorn.conf.py: SQLite allows one worker process; use PostgreSQL for more.")
 
 preload_app = False  # the app must be imported after gevent has patched the worker
 timeout = 30  # a worker that stops answering for this long is restarted
