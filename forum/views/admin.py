@@ -1,10 +1,19 @@
-"""Administrators: regions, forums, content warnings, roles, crisis contacts and settings."""
+"""Administrators: regions, forums, content warnings, roles (and moderators' regions), crisis
+contacts, settings and moderation settings. Every change is in the audit log (the services
+record it, with ``actor``)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from forum.extensions import db
 from forum.forms import add_errors
-from forum.forms.admin import CrisisContactForm, RegionForm, RoleForm, SettingsForm
+from forum.forms.admin import (
+    CrisisContactForm,
+    ModerationSettingsForm,
+    RegionForm,
+    RoleForm,
+    SettingsForm,
+)
 from forum.forms.forums import ForumForm, WarningForm
 from forum.models import Forum, Role
 from forum.permissions import admin_required
@@ -26,7 +35,7 @@ def regions():
     form = RegionForm()
     if form.validate_on_submit():
         try:
-            region = site.save_region(form.name.data)
+            region = site.save_region(form.name.data, actor=current_user)
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -47,11 +56,11 @@ def edit_region(region_id: int):
         if action == "rename":
             if not form.validate():
                 raise ValidationFailed(form.errors)
-            site.save_region(form.name.data, region_id)
+            site.save_region(form.name.data, region_id, actor=current_user)
         elif action in ("up", "down"):
-            site.move_region(region_id, -1 if action == "up" else 1)
+            site.move_region(region_id, -1 if action == "up" else 1, actor=current_user)
         elif action in ("archive", "restore"):
-            site.set_region_archived(region_id, action == "archive")
+            site.set_region_archived(region_id, action == "archive", actor=current_user)
         else:
             abort(400)
     except (NotFound, ValidationFailed) as exc:
@@ -68,7 +77,12 @@ def forum_list():
     form = ForumForm()
     if form.validate_on_submit():
         try:
-            forum = forums.save_forum(name=form.name.data, description=form.description.data)
+            forum = forums.save_forum(
+                name=form.name.data,
+                description=form.description.data,
+                hold_first_posts=form.hold_first_posts.data,
+                actor=current_user,
+            )
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -91,6 +105,8 @@ def edit_forum(forum_id: int):
                 description=form.description.data,
                 audience=form.audience.data,
                 forum_id=forum.id,
+                hold_first_posts=form.hold_first_posts.data,
+                actor=current_user,
             )
         except ValidationFailed as exc:
             add_errors(form, exc)
@@ -107,9 +123,9 @@ def edit_forum(forum_id: int):
 def change_forum(forum_id: int, action: str):
     try:
         if action in ("up", "down"):
-            forums.move_forum(forum_id, -1 if action == "up" else 1)
+            forums.move_forum(forum_id, -1 if action == "up" else 1, actor=current_user)
         else:
-            forums.set_forum_archived(forum_id, action == "archive")
+            forums.set_forum_archived(forum_id, action == "archive", actor=current_user)
     except NotFound as exc:
         flash(str(exc), "warning")
     else:
@@ -123,7 +139,7 @@ def warnings():
     form = WarningForm()
     if form.validate_on_submit():
         try:
-            warning = content_warnings.save_warning(form.name.data)
+            warning = content_warnings.save_warning(form.name.data, actor=current_user)
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -146,11 +162,14 @@ def edit_warning(warning_id: int):
         if action == "rename":
             if not form.validate():
                 raise ValidationFailed(form.errors)
-            content_warnings.save_warning(form.name.data, warning_id)
+            content_warnings.save_warning(form.name.data, warning_id, actor=current_user)
         elif action in ("up", "down"):
-            content_warnings.move_warning(warning_id, -1 if action == "up" else 1)
+            step = -1 if action == "up" else 1
+            content_warnings.move_warning(warning_id, step, actor=current_user)
         elif action in ("archive", "restore"):
-            content_warnings.set_warning_archived(warning_id, action == "archive")
+            content_warnings.set_warning_archived(
+                warning_id, action == "archive", actor=current_user
+            )
         else:
             abort(400)
     except (NotFound, ValidationFailed) as exc:
@@ -165,7 +184,13 @@ def edit_warning(warning_id: int):
 def members():
     query = request.args.get("q", "").strip()[:100]
     page = db.paginate(site.member_directory(query), per_page=50, error_out=False)
-    return render_template("admin/members.html", page=page, q=query, role_form=RoleForm())
+    return render_template(
+        "admin/members.html",
+        page=page,
+        q=query,
+        role_form=RoleForm(),
+        regions=site.regions(include_archived=True),
+    )
 
 
 @bp.post("/members/<int:member_id>/role")
@@ -174,7 +199,7 @@ def set_role(member_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         try:
-            member = site.set_role(member_id, Role(form.role.data))
+            member = site.set_role(member_id, Role(form.role.data), actor=current_user)
         except (Conflict, NotFound) as exc:
             flash(str(exc), "warning")
         else:
@@ -184,13 +209,30 @@ def set_role(member_id: int):
     return redirect(url_for("admin.members", q=request.args.get("q", "")))
 
 
+@bp.post("/members/<int:member_id>/regions")
+@admin_required
+def set_regions(member_id: int):
+    """The regions a moderator looks after (none: every region)."""
+    ids = [int(v) for v in request.form.getlist("regions") if v.isdigit()]
+    try:
+        member = site.set_moderator_regions(member_id, ids, actor=current_user)
+    except NotFound as exc:
+        flash(str(exc), "warning")
+    except ValidationFailed as exc:
+        flash(str(exc), "warning")
+    else:
+        names = ", ".join(r.name for r in member.moderated_regions) or "every region"
+        flash(f"{member.display_name} now moderates {names}.", "success")
+    return redirect(url_for("admin.members", q=request.args.get("q", "")))
+
+
 @bp.route("/crisis-contacts", methods=["GET", "POST"])
 @admin_required
 def crisis_contacts():
     form = CrisisContactForm()
     if form.validate_on_submit():
         try:
-            site.save_crisis_contact(None, **_contact_fields(form))
+            site.save_crisis_contact(None, actor=current_user, **_contact_fields(form))
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -215,7 +257,7 @@ def edit_crisis_contact(contact_id: int):
     form = CrisisContactForm(obj=contact)
     if form.validate_on_submit():
         try:
-            site.save_crisis_contact(contact_id, **_contact_fields(form))
+            site.save_crisis_contact(contact_id, actor=current_user, **_contact_fields(form))
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -231,9 +273,9 @@ def edit_crisis_contact(contact_id: int):
 def change_crisis_contact(contact_id: int, action: str):
     try:
         if action == "delete":
-            site.delete_crisis_contact(contact_id)
+            site.delete_crisis_contact(contact_id, actor=current_user)
         else:
-            site.move_crisis_contact(contact_id, -1 if action == "up" else 1)
+            site.move_crisis_contact(contact_id, -1 if action == "up" else 1, actor=current_user)
     except NotFound as exc:
         flash(str(exc), "warning")
     return redirect(url_for("admin.crisis_contacts"))
@@ -258,6 +300,7 @@ def settings():
                 network_name=form.network_name.data,
                 house_rules=form.house_rules.data,
                 privacy_notice=form.privacy_notice.data,
+                actor=current_user,
             )
         except ValidationFailed as exc:
             add_errors(form, exc)
@@ -267,3 +310,24 @@ def settings():
     return render_template("admin/settings.html", form=form, site=current), (
         422 if form.errors else 200
     )
+
+
+@bp.route("/moderation", methods=["GET", "POST"])
+@admin_required
+def moderation_settings():
+    """When reported content hides itself, and how many first posts wait for approval."""
+    current = site.settings()
+    form = ModerationSettingsForm(obj=current if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            site.update_moderation_settings(
+                auto_hide_reports=form.auto_hide_reports.data,
+                hold_first_posts=form.hold_first_posts.data,
+                actor=current_user,
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash("Moderation settings saved.", "success")
+            return redirect(url_for("admin.moderation_settings"))
+    return render_template("admin/moderation.html", form=form), 422 if form.errors else 200
