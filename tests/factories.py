@@ -16,6 +16,7 @@ from forum.models import (
     Forum,
     ForumAudience,
     Idea,
+    IdeaComment,
     IdeaStatus,
     IdeaTag,
     IdeaVote,
@@ -133,6 +134,19 @@ def idea(
         db.session.add(IdeaVote(idea_id=made.id, member_id=voter.id))
     db.session.flush()
     ideas.recount([made.id])
+    db.session.commit()
+    db.session.refresh(made)
+    db.session.expunge(made)
+    return made
+
+
+def comment(author: Member, idea_id: int, body: str = "I like this.") -> IdeaComment:
+    """A comment saved directly (no posting limits), counted on its idea."""
+    made = IdeaComment(idea_id=idea_id, author_id=author.id, created_at=utcnow())
+    made.set_body(body)
+    db.session.add(made)
+    db.session.flush()
+    ideas.recount([idea_id])
     db.session.commit()
     db.session.refresh(made)
     db.session.expunge(made)
