@@ -96,7 +96,7 @@ def test_the_log_filters_by_who_what_on_what_and_when(app, admin, admin_client, 
     by_admin = admin_client.get(f"/moderation/audit?actor={admin.id}").get_data(as_text=True)
     assert "1 entry" in by_admin and "Changed the role of the member Jo" in by_admin
     automatic = admin_client.get("/moderation/audit?actor=automatic").get_data(as_text=True)
-    assert "1 entry" in automatic and "The app" in automatic
+    assert "1 entry" in automatic and "System" in automatic
     warned = admin_client.get("/moderation/audit?action=member.warn").get_data(as_text=True)
     assert "1 entry" in warned and "Hello" in warned
     forums = admin_client.get("/moderation/audit?kind=forum").get_data(as_text=True)

@@ -165,7 +165,7 @@ def test_suspending_twice_says_who_did_it_first(app, member, moderator_client, n
         {"period": "day", "reason": "Also"},
         headers={"HX-Request": "true"},
     )
-    assert "Kenny already handled this: suspended it." in response.get_data(as_text=True)
+    assert "Kenny already handled this: suspended them." in response.get_data(as_text=True)
     assert _member(app, member.id).suspension_reason == "Repeated unkind replies."
 
 

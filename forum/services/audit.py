@@ -22,7 +22,7 @@ from forum.models import AuditEntry, Member, Role, utcnow
 from forum.services.errors import AlreadyHandled, Conflict
 
 PER_PAGE = 50
-AUTOMATIC = "automatic"  # the "who" filter for what the app did by itself
+AUTOMATIC = "automatic"  # the "who" filter for what the app did by itself (or the command line)
 
 # Every action the log knows, with how it reads ("Kenny hid a post").
 ACTIONS = {
@@ -164,8 +164,11 @@ def conflict(target_kind: str, target_id: int, actions: tuple[str, ...]) -> Conf
     entry = latest_for(target_kind, target_id, actions)
     if entry is None:
         return Conflict("This has already changed. Reload the page to see it as it is now.")
-    who = entry.actor.display_name if entry.actor else "The app"
-    return AlreadyHandled(who, entry.created_at, ACTIONS[entry.action] + " it")
+    who = entry.actor.display_name if entry.actor else "The system"
+    label = ACTIONS[entry.action].removesuffix(" after reports")
+    return AlreadyHandled(
+        who, entry.created_at, f"{label} {'them' if target_kind == 'member' else 'it'}"
+    )
 
 
 def history(target_kind: str, target_id: int, limit: int = 50) -> list[AuditEntry]:
