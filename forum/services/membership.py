@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 
@@ -137,15 +138,10 @@ def apply(app: Application) -> Member | None:
 def pending_applications(moderator: Member | None = None) -> list[Member]:
     """Applications waiting, the longest waiting first (only the moderator's regions')."""
     query = sa.select(Member).where(Member.status == MemberStatus.PENDING)
+    query = query.options(so.selectinload(Member.consents))  # shown with each application
     if moderator is not None:
         query = query.where(scope.moderated_clause(moderator, Member.region_id))
     return list(db.session.scalars(query.order_by(Member.created_at, Member.id)))
-
-
-def pending_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Member).where(Member.status == MemberStatus.PENDING)
-    )
 
 
 def decide(moderator: Member, member_id: int, *, approve: bool, message: str = "") -> Member:

@@ -259,11 +259,13 @@ def held_row(moderator: Member, post_id: int) -> HeldRow:
 
 
 def applications(moderator: Member) -> list[Member]:
-    """Applications from the moderator's regions, the longest waiting first."""
+    """Applications from the moderator's regions, the longest waiting first, with their
+    consents (one query more, whatever their number)."""
     return list(
         db.session.scalars(
             sa.select(Member)
             .where(*_applications(moderator))
+            .options(so.selectinload(Member.consents))
             .order_by(Member.created_at, Member.id)
             .limit(SECTION_LIMIT)
         )
