@@ -550,10 +550,6 @@ OUTCOMES = {
 }
 
 
-def actions_for(kind: TargetKind) -> list[str]:
-    return [name for name, (kinds, _handler, _state) in ACTIONS.items() if kind in kinds]
-
-
 def forums_to_move_to(moderator: Member, thread: Thread) -> list[Forum]:
     """Open forums in the moderator's regions, other than the thread's own."""
     return list(

@@ -53,7 +53,6 @@ def target(kind: str, target_id: int):
         "moderation/target.html",
         target=found,
         row=queue.open_case_for(current_user, found),
-        actions=moderation.actions_for(found.kind),
         author_in_scope=current_user.moderates(author.region_id),
         history=audit.history(found.kind.value, found.id),
         warnings=content_warnings.offered(current_user),

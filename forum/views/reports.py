@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from forum.extensions import htmx, limiter
 from forum.services import reports
-from forum.services.errors import NotFound, ValidationFailed
+from forum.services.errors import ValidationFailed
 from forum.views import safe_next
 
 bp = Blueprint("reports", __name__)
@@ -71,8 +71,6 @@ def _send(kind: str, target_id: int, target, back: str | None):
         return _render(kind, target_id, 409, target=target, earlier=exc.report, back=back)
     except reports.CannotReport as exc:
         return _render(kind, target_id, 409, refused=str(exc), back=back)
-    except NotFound:
-        raise
     if htmx:
         return render_template("reports/_thanks.html", kind=kind, target_id=target_id)
     flash(THANKS, "success")
