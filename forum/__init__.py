@@ -91,6 +91,11 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
     compose.init_app(app)
 
+    from forum.views import audit, members, moderation_actions, reports  # moderation and safety
+
+    for module in (audit, members, moderation_actions, reports):
+        app.register_blueprint(module.bp)
+
     from forum.views import idea_admin, ideas  # the ideas clinic
 
     app.register_blueprint(ideas.bp)

@@ -52,6 +52,7 @@ class Defaults:
     RATELIMIT_SIGNIN = "6 per minute;30 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
     RATELIMIT_APPLY = "5 per minute;20 per hour"
+    RATELIMIT_REPORTS = "10 per minute;60 per hour"  # per member
     POSTING_LIMITS = "1 per 5 seconds;60 per hour"  # threads, replies, ideas and comments
     POSTING_LIMITS_NEW_MEMBER = "1 per 5 seconds;10 per hour"  # in a member's first day
 

@@ -244,6 +244,20 @@ def admin(app):
 
 
 @pytest.fixture
+def regional_moderator(app):
+    """Isla moderates Highland only."""
+    with app.app_context():
+        return factories.member(
+            display_name="Isla", role="moderator", region_name="Highland", moderates=("Highland",)
+        )
+
+
+@pytest.fixture
+def regional_client(new_client, regional_moderator):
+    return sign_in_as(new_client(), regional_moderator)
+
+
+@pytest.fixture
 def member_client(client, member):
     return sign_in_as(client, member)
 

@@ -16,11 +16,13 @@ from forum.models import (
     Forum,
     ForumAudience,
     Idea,
+    IdeaComment,
     IdeaStatus,
     IdeaTag,
     IdeaVote,
     Member,
     MemberStatus,
+    ModeratorRegion,
     Post,
     Region,
     Role,
@@ -56,8 +58,10 @@ def member(
     role: str = "member",
     region_name: str | None = "Lothian",
     password: str = PASSWORD,
+    moderates: tuple[str, ...] = (),
     **fields,
 ) -> Member:
+    """A person; ``moderates`` names the regions of a regional moderator."""
     n = next(_numbers)
     person = Member(
         email=email or f"person{n}@example.org",
@@ -77,8 +81,12 @@ def member(
         Consent(kind=ConsentKind.HEALTH_DATA, document_version="1"),
     ]
     db.session.add(person)
+    db.session.flush()
+    for name in moderates:
+        db.session.add(ModeratorRegion(moderator_id=person.id, region_id=region(name).id))
     db.session.commit()
     db.session.refresh(person)
+    person.moderated_regions  # loaded now: the member is used outside this session  # noqa: B018
     db.session.expunge(person)
     return person
 
@@ -126,6 +134,19 @@ def idea(
         db.session.add(IdeaVote(idea_id=made.id, member_id=voter.id))
     db.session.flush()
     ideas.recount([made.id])
+    db.session.commit()
+    db.session.refresh(made)
+    db.session.expunge(made)
+    return made
+
+
+def comment(author: Member, idea_id: int, body: str = "I like this.") -> IdeaComment:
+    """A comment saved directly (no posting limits), counted on its idea."""
+    made = IdeaComment(idea_id=idea_id, author_id=author.id, created_at=utcnow())
+    made.set_body(body)
+    db.session.add(made)
+    db.session.flush()
+    ideas.recount([idea_id])
     db.session.commit()
     db.session.refresh(made)
     db.session.expunge(made)
@@ -212,3 +233,31 @@ def many_replies(thread_id: int, author: Member, count: int) -> None:
     )  # fmt: skip
     forums.recount()
     db.session.commit()
+
+
+# --- moderation ------------------------------------------------------------------------------
+
+
+def report(reporter: Member, kind: str, target_id: int, reason: str = "unkind", note: str = ""):
+    """A report sent through the reporting service (needs a request context)."""
+    from forum.services import reports
+
+    return reports.submit(reporter, kind, target_id, reason=reason, note=note)
+
+
+def act(moderator: Member, kind: str, target_id: int, action: str, **params):
+    """A moderator's action through the service (needs a request context)."""
+    from forum.services import moderation
+
+    case = params.pop("case", None)
+    return moderation.act(moderator, kind, target_id, action, params, case_id=case)
+
+
+def open_case(kind: str, target_id: int):
+    from forum.models import ModerationCase
+
+    return db.session.scalar(
+        sa.select(ModerationCase).where(
+            ModerationCase.target_kind == kind, ModerationCase.target_id == target_id
+        )
+    )

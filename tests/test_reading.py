@@ -198,7 +198,7 @@ def test_thread_page_shows_author_region_role_and_time(app, people, new_client):
         moderator = factories.member(display_name="Kenny", role="moderator", region_name="Highland")
         thread = factories.thread(moderator, title="Hello from the moderators")
     page = sign_in_as(new_client(), people[1]).get(f"/threads/{thread.id}").get_data(as_text=True)
-    assert '<h2 class="post-author"' in page and "Kenny</h2>" in page
+    assert '<h2 class="post-author"' in page and "Kenny</a></h2>" in page  # links to their page
     assert "Highland" in page and '<span class="role-badge">Moderator</span>' in page
     assert '<time datetime="20' in page
 

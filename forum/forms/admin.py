@@ -1,6 +1,6 @@
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from forum.forms import Form
 from forum.models import Role
@@ -51,4 +51,21 @@ class SettingsForm(Form):
     privacy_notice = TextAreaField(
         "Privacy notice (Markdown)",
         validators=[Length(max=20000, message="Use at most 20,000 characters.")],
+    )
+
+
+class ModerationSettingsForm(Form):
+    auto_hide_reports = IntegerField(
+        "Hide content after reports from this many different members",
+        validators=[
+            InputRequired("Give a number (0 turns this off)."),
+            NumberRange(0, 50, "Choose a number from 0 to 50."),
+        ],
+    )
+    hold_first_posts = IntegerField(
+        "Each member's first posts that wait for a moderator's approval",
+        validators=[
+            InputRequired("Give a number (0 turns this off)."),
+            NumberRange(0, 20, "Choose a number from 0 to 20."),
+        ],
     )

@@ -5,6 +5,7 @@ are checked by the services, so every way of posting gets the same answers.
 """
 
 from wtforms import (
+    BooleanField,
     IntegerField,
     RadioField,
     SelectMultipleField,
@@ -70,6 +71,7 @@ class WarningPreferencesForm(Form):
 class ForumForm(Form):
     name = StringField("Name")
     description = TextAreaField("Description (optional)")
+    hold_first_posts = BooleanField("A member's first post here waits for a moderator's approval")
     audience = RadioField("Who may see and post", default=ForumAudience.EVERYONE.value)
 
     def __init__(self, *args, **kwargs):

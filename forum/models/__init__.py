@@ -27,12 +27,27 @@ from forum.models.idea import (
 )
 from forum.models.mail import OutboxMail
 from forum.models.member import Consent, ConsentKind, Member, MemberStatus, Role
+from forum.models.moderation import (
+    REASON_LABELS,
+    AuditEntry,
+    CaseState,
+    ModerationCase,
+    ModeratorMessage,
+    ModeratorRegion,
+    Mute,
+    Report,
+    ReportReason,
+    TargetKind,
+)
 from forum.models.region import Region
 from forum.models.site import CrisisContact, SiteSettings
 
 __all__ = [
     "CHOOSABLE_STATUSES",
     "CLOSED_STATUSES",
+    "REASON_LABELS",
+    "AuditEntry",
+    "CaseState",
     "Consent",
     "ConsentKind",
     "ContentWarning",
@@ -49,13 +64,20 @@ __all__ = [
     "Invitation",
     "Member",
     "MemberStatus",
+    "ModerationCase",
+    "ModeratorMessage",
+    "ModeratorRegion",
+    "Mute",
     "OneTimeToken",
     "OutboxMail",
     "Post",
     "PostRevision",
     "Region",
+    "Report",
+    "ReportReason",
     "Role",
     "SiteSettings",
+    "TargetKind",
     "Thread",
     "ThreadRead",
     "TokenPurpose",

@@ -69,3 +69,24 @@ class RichBody:
         self.body_source = source
         self.body_html = richtext.render(source)
         self.body_rules = richtext.RULES_VERSION
+
+
+class Hideable:
+    """Mixin for what moderators can hide: hidden things are kept, only no longer shown.
+
+    ``hidden_by_id`` is None when the app hid it by itself (after several members reported
+    it), until a moderator looks. Members see "hidden by a moderator"; the author sees it with
+    the reason; moderators of its region see everything.
+    """
+
+    hidden_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    hidden_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("members.id"))
+    hidden_reason: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def hidden_automatically(self) -> bool:
+        return self.hidden_at is not None and self.hidden_by_id is None

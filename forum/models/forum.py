@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from forum.extensions import db
-from forum.models.base import RichBody, UTCDateTime, str_enum, utcnow
+from forum.models.base import Hideable, RichBody, UTCDateTime, str_enum, utcnow
 from forum.models.member import Member
 from forum.models.region import Region
 
@@ -49,6 +49,8 @@ class Forum(db.Model):
     thread_count: so.Mapped[int] = so.mapped_column(default=0)
     post_count: so.Mapped[int] = so.mapped_column(default=0)
     last_post_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # A member's first post here waits for a moderator before others see it.
+    hold_first_posts: so.Mapped[bool] = so.mapped_column(default=False)
 
     region: so.Mapped[Region | None] = so.relationship()
 
@@ -98,7 +100,14 @@ post_warnings = sa.Table(
 )
 
 
-class Thread(db.Model):
+class Thread(Hideable, db.Model):
+    """A thread. Hiding it (``Hideable``) hides its title and every post from members.
+
+    ``held_at``: the opening post waits for a moderator's approval; until then only its author
+    and the moderators see the thread, and it is not counted in its forum. ``held_count`` is
+    how many of its posts wait, so a thread page looks for them only when there are some.
+    """
+
     __tablename__ = "threads"
     __table_args__ = (
         # The forum page: pinned first, then latest activity.
@@ -121,6 +130,8 @@ class Thread(db.Model):
     last_post_id: so.Mapped[int | None] = so.mapped_column()
     last_post_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_post_author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("members.id"))
+    held_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    held_count: so.Mapped[int] = so.mapped_column(default=0)
 
     forum: so.Mapped[Forum] = so.relationship()
     author: so.Mapped[Member] = so.relationship(foreign_keys=[author_id])
@@ -146,17 +157,27 @@ class Thread(db.Model):
     def is_removed(self) -> bool:
         return self.removed_at is not None
 
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
+
     def __repr__(self) -> str:
         return f"<Thread {self.id}>"
 
 
-class Post(RichBody, db.Model):
+class Post(RichBody, Hideable, db.Model):
+    """A post. ``held_at``: waiting for a moderator's approval (only its author and the
+    moderators see it; counters move when it is approved). Turned down, it stays held and
+    hidden, with the reason for its author."""
+
     __tablename__ = "posts"
     __table_args__ = (
         # A thread's pages, "posts after N", and a post's position in its thread.
         sa.Index("ix_posts_thread_id_id", "thread_id", "id"),
         # The same member posting the same text twice within minutes.
         sa.Index("ix_posts_author_created", "author_id", "created_at"),
+        # Posts waiting for approval (a handful among many): the queue and its badge.
+        sa.Index("ix_posts_held", "held_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -168,16 +189,27 @@ class Post(RichBody, db.Model):
     deleted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     fingerprint: so.Mapped[str] = so.mapped_column(sa.String(64), default="")
     warning_note: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    held_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     thread: so.Mapped[Thread] = so.relationship()
-    author: so.Mapped[Member] = so.relationship()
+    author: so.Mapped[Member] = so.relationship(foreign_keys=[author_id])
     warnings: so.Mapped[list[ContentWarning]] = so.relationship(
         secondary=post_warnings, order_by="ContentWarning.position"
     )
+    # Whether the member reading has muted the author (set by the queries that show posts).
+    muted: so.Mapped[bool | None] = so.query_expression()
 
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
+
+    @property
+    def waits_for_approval(self) -> bool:
+        return self.held_at is not None and self.hidden_at is None
 
     @property
     def is_opening(self) -> bool:

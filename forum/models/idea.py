@@ -16,7 +16,7 @@ import sqlalchemy.orm as so
 from markupsafe import Markup
 
 from forum.extensions import db
-from forum.models.base import RichBody, UTCDateTime, str_enum, utcnow
+from forum.models.base import Hideable, RichBody, UTCDateTime, str_enum, utcnow
 from forum.models.member import Member
 from forum.models.region import Region
 
@@ -68,7 +68,7 @@ class IdeaTag(db.Model):
         return f"<IdeaTag {self.slug}>"
 
 
-class Idea(RichBody, db.Model):
+class Idea(RichBody, Hideable, db.Model):
     """An idea for the network; its description is ``body_source``/``body_html``."""
 
     __tablename__ = "ideas"
@@ -99,7 +99,7 @@ class Idea(RichBody, db.Model):
     merged_into_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ideas.id"), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
-    author: so.Mapped[Member] = so.relationship()
+    author: so.Mapped[Member] = so.relationship(foreign_keys=[author_id])
     region: so.Mapped[Region | None] = so.relationship()
     tags: so.Mapped[list[IdeaTag]] = so.relationship(
         secondary=idea_tag_links, order_by=IdeaTag.name
@@ -138,7 +138,7 @@ class IdeaVote(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
-class IdeaComment(RichBody, db.Model):
+class IdeaComment(RichBody, Hideable, db.Model):
     """A comment on an idea, in Markdown. Removed by its author, it stays as a placeholder."""
 
     __tablename__ = "idea_comments"
@@ -155,14 +155,22 @@ class IdeaComment(RichBody, db.Model):
     edited_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     deleted_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    author: so.Mapped[Member] = so.relationship()
+    author: so.Mapped[Member] = so.relationship(foreign_keys=[author_id])
+    idea: so.Mapped[Idea] = so.relationship()
+    # Whether the member reading has muted the author (set by the queries that show comments).
+    muted: so.Mapped[bool | None] = so.query_expression()
 
     @property
     def is_removed(self) -> bool:
         return self.deleted_at is not None
 
     def is_editable_by(self, member: Member | None) -> bool:
-        return member is not None and member.id == self.author_id and not self.is_removed
+        return (
+            member is not None
+            and member.id == self.author_id
+            and not self.is_removed
+            and not self.is_hidden
+        )
 
 
 class IdeaStatusChange(RichBody, db.Model):

@@ -58,11 +58,18 @@ class Member(UserMixin, db.Model):
     decision_message: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     suspended_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     suspension_reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Messages from the moderators not read yet, kept here so the menu needs no query.
+    unread_messages: so.Mapped[int] = so.mapped_column(default=0)
 
     region: so.Mapped[Region | None] = so.relationship(lazy="joined")
     decided_by: so.Mapped["Member | None"] = so.relationship(remote_side=[id])
     consents: so.Mapped[list["Consent"]] = so.relationship(
         cascade="all, delete-orphan", order_by="Consent.id"
+    )
+    # The regions a moderator looks after (none: every region). Loaded with the signed-in
+    # member in the same query (``accounts.load_session_member``).
+    moderated_regions: so.Mapped[list[Region]] = so.relationship(
+        secondary="moderator_regions", order_by=Region.position, viewonly=True
     )
 
     def get_id(self) -> str:
@@ -85,6 +92,33 @@ class Member(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.is_member and self.role == Role.ADMIN
+
+    @property
+    def moderation_scope(self) -> frozenset[int] | None:
+        """The regions this person moderates: None for everything (administrators and national
+        moderators), their regions' ids for regional moderators, nothing for members."""
+        if not self.is_moderator:
+            return frozenset()
+        if self.role == Role.ADMIN:
+            return None
+        return self._moderated_region_ids() or None
+
+    @property
+    def is_regional_moderator(self) -> bool:
+        return bool(self.moderation_scope)
+
+    def moderates(self, region_id: int | None) -> bool:
+        """Whether this person moderates things of ``region_id`` (None: national things)."""
+        scope = self.moderation_scope
+        return scope is None or region_id in scope
+
+    def _moderated_region_ids(self) -> frozenset[int]:
+        state = sa.inspect(self)
+        if "moderated_regions" in state.unloaded and state.detached:
+            link = db.metadata.tables["moderator_regions"]  # a copy kept outside a session
+            query = sa.select(link.c.region_id).where(link.c.moderator_id == self.id)
+            return frozenset(db.session.scalars(query))
+        return frozenset(region.id for region in self.moderated_regions)
 
     def end_sessions(self) -> None:
         """Refuse every session and remember cookie issued before now."""

@@ -24,6 +24,10 @@ class SiteSettings(db.Model):
     privacy_notice_version: so.Mapped[str] = so.mapped_column(sa.String(40), default="1")
     # Ideas clinic: how many active votes each member has; None means no limit (the default).
     idea_vote_budget: so.Mapped[int | None] = so.mapped_column()
+    # Moderation: content reported by this many different members is hidden until a moderator
+    # looks (0: never automatically), and each member's first N posts wait for approval (0: off).
+    auto_hide_reports: so.Mapped[int] = so.mapped_column(default=3)
+    hold_first_posts: so.Mapped[int] = so.mapped_column(default=0)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app, url_for
 
 from forum.extensions import db
 from forum.models import Member, MemberStatus, OneTimeToken, TokenPurpose, utcnow
-from forum.services import mail, passwords, site, tokens
+from forum.services import mail, passwords, sanctions, site, tokens
 from forum.services.errors import NotFound, ValidationFailed
 from forum.services.membership import normalise_email
 
@@ -35,6 +36,7 @@ def authenticate(email: str, password: str) -> Member | None:
         return None
     if member.status not in CAN_SIGN_IN:
         return None
+    sanctions.lift_if_expired(member)
     if passwords.needs_rehash(member.password_hash):
         member.password_hash = passwords.hash_password(password)
         db.session.commit()
@@ -42,13 +44,17 @@ def authenticate(email: str, password: str) -> Member | None:
 
 
 def load_session_member(session_id: str) -> Member | None:
-    """The member a session or remember cookie belongs to, if it was not ended since."""
+    """The member a session or remember cookie belongs to, if it was not ended since, with
+    the regions they moderate (same query). A suspension whose time is up ends here."""
     member_id, _, token = (session_id or "").partition(":")
     if not member_id.isdigit() or not token:
         return None
-    member = db.session.get(Member, int(member_id))
+    member = db.session.get(
+        Member, int(member_id), options=[so.joinedload(Member.moderated_regions)]
+    )
     if member is None or member.session_token != token:
         return None
+    sanctions.lift_if_expired(member)
     return member
 
 

@@ -15,6 +15,7 @@ from flask import g, has_request_context
 
 from forum.extensions import db
 from forum.models import ContentWarning, Member, WarningChoice, WarningPreference, utcnow
+from forum.services import audit
 from forum.services.errors import NotFound, ValidationFailed
 
 DEFAULT_WARNINGS = [
@@ -159,7 +160,9 @@ def _warning(warning_id: int) -> ContentWarning:
     return warning
 
 
-def save_warning(name: str, warning_id: int | None = None) -> ContentWarning:
+def save_warning(
+    name: str, warning_id: int | None = None, actor: Member | None = None
+) -> ContentWarning:
     """Add a warning at the end of the list, or rename one. Names are unique."""
     name = " ".join((name or "").split())
     if not name:
@@ -173,27 +176,56 @@ def save_warning(name: str, warning_id: int | None = None) -> ContentWarning:
     )
     if clash:
         raise ValidationFailed({"name": "That warning is already on the list."})
+    before = None
     if warning_id is None:
         last = db.session.scalar(sa.select(sa.func.max(ContentWarning.position)))
         warning = ContentWarning(name=name, position=(last or 0) + 1)
         db.session.add(warning)
     else:
         warning = _warning(warning_id)
+        before = {"name": warning.name}
         warning.name = name
+    db.session.flush()
+    audit.record(
+        actor,
+        "content_warning.add" if before is None else "content_warning.rename",
+        "content_warning",
+        warning.id,
+        summary=f"the content warning “{name}”",
+        before=before,
+        after={"name": name},
+    )
     db.session.commit()
     return warning
 
 
-def set_warning_archived(warning_id: int, archived: bool) -> ContentWarning:
+def set_warning_archived(
+    warning_id: int, archived: bool, actor: Member | None = None
+) -> ContentWarning:
     """Archived warnings are not offered to writers any more; posts keep theirs."""
     warning = _warning(warning_id)
+    audit.record(
+        actor,
+        "content_warning.archive" if archived else "content_warning.restore",
+        "content_warning",
+        warning.id,
+        summary=f"the content warning “{warning.name}”",
+        before={"archived": warning.is_archived},
+        after={"archived": archived},
+    )
     warning.archived_at = utcnow() if archived else None
     db.session.commit()
     return warning
 
 
-def move_warning(warning_id: int, step: int) -> None:
+def move_warning(warning_id: int, step: int, actor: Member | None = None) -> None:
     """One place up (-1) or down (+1) in the list."""
     from forum.services.site import _move
 
-    _move(all_warnings(include_archived=True), _warning(warning_id), step)
+    warning = _warning(warning_id)
+    audit.record(
+        actor, "content_warning.move", "content_warning", warning.id,
+        summary=f"the content warning “{warning.name}”",
+        before={"position": warning.position}, after={"step": step},
+    )  # fmt: skip
+    _move(all_warnings(include_archived=True), warning, step)

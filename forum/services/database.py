@@ -49,3 +49,11 @@ def _ensure_ln(dbapi_connection) -> None:
         dbapi_connection.execute("SELECT ln(1)")
     except sqlite3.OperationalError:
         dbapi_connection.create_function("ln", 1, math.log, deterministic=True)
+
+
+def insert_for(model):
+    """``INSERT`` with ``ON CONFLICT`` support for the database in use (PostgreSQL or SQLite)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)

@@ -20,7 +20,7 @@ from forum.models import (
     Role,
     utcnow,
 )
-from forum.services import demo_forums, demo_ideas, forums, passwords, site
+from forum.services import demo_forums, demo_ideas, demo_moderation, forums, passwords, site
 from forum.services.errors import Conflict
 
 DEMO_DOMAIN = "demo.example.org"
@@ -95,16 +95,17 @@ def seed() -> list[tuple[str, str, str]]:
     members = _people(regions)
     demo_forums.seed_forums(members)
     demo_ideas.seed(members, regions)
+    demo_moderation.seed(members)
     db.session.commit()
     labels = {Role.ADMIN: "administrator", Role.MODERATOR: "moderator", Role.MEMBER: "member"}
-    return [
-        (
-            f"{m.display_name} ({labels[m.role] if m.is_member else m.status.value})",
-            m.email,
-            DEMO_PASSWORD,
-        )
-        for m in members
-    ]
+    return [(_label(m, labels), m.email, DEMO_PASSWORD) for m in members]
+
+
+def _label(member: Member, labels: dict) -> str:
+    """ "Isla (moderator, Highland)", "Priya (pending)"."""
+    what = labels[member.role] if member.is_member else member.status.value
+    regions = ", ".join(r.name for r in member.moderated_regions) if member.is_moderator else ""
+    return f"{member.display_name} ({what}{', ' + regions if regions else ''})"
 
 
 def _network() -> None:

@@ -6,9 +6,17 @@ The rules, each enforced here and nowhere else:
   filter with ``forums.visible_forums_clause`` and raise NotFound otherwise.
 - A locked thread takes no replies; an archived forum takes no new threads and no replies.
   There, authors may still remove their own posts (their words, their choice) but not edit them.
-- Only the author edits or removes a post (moderators' tools come with moderation). Editing
+- Only the author edits or removes a post (moderators' tools are in ``moderation``). Editing
   keeps the previous version as a ``PostRevision``; removing keeps the post for moderators and
   shows members "removed by its author" in its place (counts and pages do not shift).
+- Hidden by a moderator: a post stays in its place as "hidden by a moderator" for members
+  (its author and the moderators of its region still read it, with the reason); a hidden
+  thread is not found for members at all (``thread_shown_clause``), its row in lists says it
+  was hidden.
+- Held for approval (a member's first posts, when the network or the forum asks for it): a
+  held post or thread is seen only by its author and the moderators of its region, and is
+  not counted until a moderator approves it (``approve_post``), when the counters move as if
+  it had just been posted.
 - Titles are 3 to 150 characters; bodies follow ``posting.clean_body``; ``posting.check_rate``
   limits how fast a member posts; the same text from the same member in the same thread (or as
   a new thread in the same forum) within ``posting.DUPLICATE_WINDOW`` is refused.
@@ -39,8 +47,8 @@ from forum.models import (
     ThreadRead,
     utcnow,
 )
-from forum.services import content_warnings, forums, posting
-from forum.services.errors import NotAllowed, NotFound, ValidationFailed
+from forum.services import content_warnings, forums, mutes, posting, scope, site
+from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 
 POSTS_PER_PAGE = 25
 AFTER_LIMIT = 50  # "posts after N": more than this and the reader is sent to the page instead
@@ -64,18 +72,58 @@ class Duplicate(ValidationFailed):
 # --- loading, with the visibility rule ------------------------------------------------------
 
 
+def thread_shown_clause(member: Member) -> sa.ColumnElement[bool]:
+    """SQL (with ``Forum`` joined): threads ``member`` may open. Hidden and held threads only
+    for their author and the moderators of their region."""
+    return sa.or_(
+        sa.and_(Thread.hidden_at.is_(None), Thread.held_at.is_(None)),
+        Thread.author_id == member.id,
+        scope.moderated_clause(member, Forum.region_id),
+    )
+
+
+def post_shown_clause(member: Member) -> sa.ColumnElement[bool]:
+    """SQL (with ``Forum`` joined): posts ``member`` may load. Held posts only for their author
+    and the moderators of their region (hidden ones load, and show as hidden)."""
+    return sa.or_(
+        Post.held_at.is_(None),
+        Post.author_id == member.id,
+        scope.moderated_clause(member, Forum.region_id),
+    )
+
+
 def get_thread(member: Member, thread_id: int) -> Thread:
     """The thread with its forum and ``member``'s read position; NotFound unless visible."""
     query = (
         sa.select(Thread)
         .join(Forum, Forum.id == Thread.forum_id)
-        .where(Thread.id == thread_id, forums.visible_forums_clause(member))
+        .where(
+            Thread.id == thread_id,
+            forums.visible_forums_clause(member),
+            thread_shown_clause(member),
+        )
         .options(so.contains_eager(Thread.forum))
     )
     threads = forums.threads_read(db.session.execute(forums.with_read_state(query, member)))
     if not threads:
         raise NotFound("This thread does not exist, or you do not have access to it.")
     return threads[0]
+
+
+def hidden_thread(member: Member, thread_id: int) -> Thread | None:
+    """A thread hidden by a moderator in a forum ``member`` may see (to say so in its place),
+    or None."""
+    return db.session.scalar(
+        sa.select(Thread)
+        .join(Forum, Forum.id == Thread.forum_id)
+        .where(
+            Thread.id == thread_id,
+            Thread.hidden_at.is_not(None),
+            Thread.held_at.is_(None),
+            forums.visible_forums_clause(member),
+        )
+        .options(so.contains_eager(Thread.forum))
+    )
 
 
 def get_post(member: Member, post_id: int, check_author: bool = False) -> Post:
@@ -85,8 +133,16 @@ def get_post(member: Member, post_id: int, check_author: bool = False) -> Post:
         sa.select(Post)
         .join(Thread, Thread.id == Post.thread_id)
         .join(Forum, Forum.id == Thread.forum_id)
-        .where(Post.id == post_id, forums.visible_forums_clause(member))
-        .options(so.contains_eager(Post.thread).contains_eager(Thread.forum))
+        .where(
+            Post.id == post_id,
+            forums.visible_forums_clause(member),
+            thread_shown_clause(member),
+            post_shown_clause(member),
+        )
+        .options(
+            so.contains_eager(Post.thread).contains_eager(Thread.forum),
+            so.with_expression(Post.muted, mutes.muted_expression(member, Post.author_id)),
+        )
     )
     if post is None:
         raise NotFound("This post does not exist, or you do not have access to it.")
@@ -97,6 +153,8 @@ def get_post(member: Member, post_id: int, check_author: bool = False) -> Post:
 
 def check_open(thread: Thread) -> None:
     """Raise Closed when the thread takes no replies or edits."""
+    if thread.is_hidden:
+        raise Closed("A moderator has hidden this thread, so it takes no replies for now.")
     if thread.forum.is_archived:
         raise Closed("This forum is archived, so it takes no new posts. You can still read it.")
     if thread.locked:
@@ -112,9 +170,9 @@ def posts_page(member: Member, thread: Thread, page: int) -> forums.KnownTotalPa
     content_warnings.preferences(member)
     query = (
         sa.select(Post)
-        .where(Post.thread_id == thread.id)
+        .where(Post.thread_id == thread.id, Post.held_at.is_(None))
         .order_by(Post.id)
-        .options(so.joinedload(Post.author), so.selectinload(Post.warnings))
+        .options(*_post_options(member))
     )
 
     def fetch(offset: int, limit: int) -> list[Post]:
@@ -122,6 +180,43 @@ def posts_page(member: Member, thread: Thread, page: int) -> forums.KnownTotalPa
 
     return forums.KnownTotalPage(
         page=page, per_page=POSTS_PER_PAGE, fetch=fetch, total=thread.post_count
+    )
+
+
+def _post_options(member: Member) -> tuple:
+    """What showing a post needs: its author, its warnings, and whether ``member`` muted the
+    author (a column of the same query)."""
+    return (
+        so.joinedload(Post.author),
+        so.selectinload(Post.warnings),
+        so.with_expression(Post.muted, mutes.muted_expression(member, Post.author_id)),
+    )
+
+
+def held_posts(member: Member, thread: Thread) -> list[Post]:
+    """Posts of the thread waiting for approval (or turned down) that ``member`` may see: their
+    own, or all of them for its moderators. No query when the thread has none."""
+    if not thread.held_count:
+        return []
+    query = (
+        sa.select(Post)
+        .where(Post.thread_id == thread.id, Post.held_at.is_not(None))
+        .order_by(Post.id)
+        .options(*_post_options(member))
+    )
+    if not member.moderates(thread.forum.region_id):
+        query = query.where(Post.author_id == member.id)
+    if thread.is_held:  # its opening post is the thread itself, shown at the top
+        query = query.where(Post.id != thread.first_post_id)
+    return list(db.session.scalars(query).unique())
+
+
+def opening_post(member: Member, thread: Thread) -> Post | None:
+    """The opening post of a thread waiting for approval (the page shows it first)."""
+    if not thread.is_held:
+        return None
+    return db.session.scalar(
+        sa.select(Post).where(Post.id == thread.first_post_id).options(*_post_options(member))
     )
 
 
@@ -139,7 +234,7 @@ def resume_at(thread: Thread) -> tuple[int, int] | None:
         sa.select(
             sa.func.count(sa.case((Post.id <= read_up_to, 1))),
             sa.func.min(sa.case((Post.id > read_up_to, Post.id))),
-        ).where(Post.thread_id == thread.id)
+        ).where(Post.thread_id == thread.id, Post.held_at.is_(None))
     ).one()
     if first_unread is None:
         return last_page(thread), thread.last_post_id
@@ -151,23 +246,27 @@ def page_of(post: Post) -> int:
     before = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Post)
-        .where(Post.thread_id == post.thread_id, Post.id < post.id)
+        .where(Post.thread_id == post.thread_id, Post.id < post.id, Post.held_at.is_(None))
     )
     return before // POSTS_PER_PAGE + 1
 
 
 def posts_after(member: Member, thread: Thread, after_id: int) -> tuple[list[Post], bool]:
-    """Posts newer than ``after_id`` (at most AFTER_LIMIT), and whether there are more."""
+    """Posts newer than ``after_id`` (at most AFTER_LIMIT), and whether there are more.
+
+    Posts waiting for approval are left out, except the member's own (their reply appears in
+    place, marked as waiting) and, for the thread's moderators, all of them."""
     content_warnings.preferences(member)
-    posts = list(
-        db.session.scalars(
-            sa.select(Post)
-            .where(Post.thread_id == thread.id, Post.id > after_id)
-            .order_by(Post.id)
-            .limit(AFTER_LIMIT + 1)
-            .options(so.joinedload(Post.author), so.selectinload(Post.warnings))
-        ).unique()
+    query = (
+        sa.select(Post)
+        .where(Post.thread_id == thread.id, Post.id > after_id)
+        .order_by(Post.id)
+        .limit(AFTER_LIMIT + 1)
+        .options(*_post_options(member))
     )
+    if not member.moderates(thread.forum.region_id):
+        query = query.where(sa.or_(Post.held_at.is_(None), Post.author_id == member.id))
+    posts = list(db.session.scalars(query).unique())
     return posts[:AFTER_LIMIT], len(posts) > AFTER_LIMIT
 
 
@@ -208,10 +307,11 @@ def _advance_read(member_id: int, thread_id: int, post_id: int) -> None:
 
 
 def revisions(member: Member, post_id: int) -> tuple[Post, list[PostRevision]]:
-    """Earlier versions of a post, newest first: for moderators only (NotFound for others)."""
+    """Earlier versions of a post, newest first: for its moderators only (NotFound for others)."""
     if not member.is_moderator:
         raise NotFound("This page does not exist.")
     post = get_post(member, post_id)
+    scope.require(member, post.thread.forum.region_id)
     history = db.session.scalars(
         sa.select(PostRevision)
         .where(PostRevision.post_id == post.id)
@@ -253,12 +353,19 @@ def start_thread(
     text = _checked(body, warning_ids, warning_note, title=title, needs_title=True)
     _may_post(member, text.body, forum_id=forum.id)
     now = utcnow()
+    held = needs_approval(member, forum)
     thread = Thread(
-        forum_id=forum.id, author_id=member.id, title=text.title, created_at=now, last_post_at=now
+        forum_id=forum.id,
+        author_id=member.id,
+        title=text.title,
+        created_at=now,
+        last_post_at=now,
+        held_at=now if held else None,
+        held_count=1 if held else 0,
     )
     db.session.add(thread)
     db.session.flush()
-    _add_post(thread.id, forum.id, member, text, now=now, opening=True)
+    _add_post(thread.id, forum.id, member, text, now=now, opening=True, held=held)
     db.session.commit()
     posting.record_post(member)
     return thread
@@ -278,10 +385,36 @@ def reply(
     check_open(thread)
     text = _checked(body, warning_ids, warning_note)
     _may_post(member, text.body, thread_id=thread.id)
-    post = _add_post(thread.id, thread.forum_id, member, text, now=utcnow())
+    held = needs_approval(member, thread.forum)
+    post = _add_post(thread.id, thread.forum_id, member, text, now=utcnow(), held=held)
+    if held:
+        _update(
+            sa.update(Thread).where(Thread.id == thread.id).values(held_count=Thread.held_count + 1)
+        )
     db.session.commit()
     posting.record_post(member)
     return post
+
+
+def needs_approval(member: Member, forum: Forum) -> bool:
+    """Whether a new post by ``member`` in ``forum`` waits for a moderator: one of the member's
+    first N posts (the network's setting), or their first post in a forum that asks for it.
+    Moderators' posts never wait."""
+    settings = site.settings()
+    first_posts = settings.hold_first_posts if settings else 0
+    if member.is_moderator or not (first_posts or forum.hold_first_posts):
+        return False
+    published = sa.select(sa.func.count(Post.id)).where(
+        Post.author_id == member.id, Post.held_at.is_(None)
+    )
+    if first_posts and db.session.scalar(published) < first_posts:
+        return True
+    if forum.hold_first_posts:
+        here = published.join(Thread, Thread.id == Post.thread_id).where(
+            Thread.forum_id == forum.id
+        )
+        return db.session.scalar(here) == 0
+    return False
 
 
 @dataclass
@@ -366,9 +499,9 @@ def _add_post(
     *,
     now: datetime,
     opening: bool = False,
+    held: bool = False,
 ) -> Post:
-    """Insert the post and move the counters with single UPDATE statements (exact under
-    concurrent replies: each adds one to whatever the row holds when it gets there)."""
+    """Insert the post and, unless it waits for approval, count it."""
     post = Post(
         thread_id=thread_id,
         author_id=member.id,
@@ -376,19 +509,31 @@ def _add_post(
         fingerprint=posting.fingerprint(text.body),
         warning_note=text.note,
         warnings=text.warnings,
+        held_at=now if held else None,
     )
     post.set_body(text.body)
     db.session.add(post)
     db.session.flush()
-    newer = sa.or_(Thread.last_post_id.is_(None), Thread.last_post_id < post.id)
+    if opening:
+        _update(sa.update(Thread).where(Thread.id == thread_id).values(first_post_id=post.id))
+    if not held:
+        _count_post(post.id, thread_id, forum_id, member.id, now, opening=opening)
+    _advance_read(member.id, thread_id, post.id)  # what you wrote, you have read
+    return post
+
+
+def _count_post(
+    post_id: int, thread_id: int, forum_id: int, author_id: int, now: datetime, *, opening: bool
+) -> None:
+    """Move the counters for a post now shown, with single UPDATE statements (exact under
+    concurrent replies: each adds one to whatever the row holds when it gets there)."""
+    newer = sa.or_(Thread.last_post_id.is_(None), Thread.last_post_id < post_id)
     values = {
         "reply_count": Thread.reply_count + (0 if opening else 1),
-        "last_post_id": sa.case((newer, post.id), else_=Thread.last_post_id),
+        "last_post_id": sa.case((newer, post_id), else_=Thread.last_post_id),
         "last_post_at": sa.case((newer, now), else_=Thread.last_post_at),
-        "last_post_author_id": sa.case((newer, member.id), else_=Thread.last_post_author_id),
+        "last_post_author_id": sa.case((newer, author_id), else_=Thread.last_post_author_id),
     }
-    if opening:
-        values["first_post_id"] = post.id
     _update(sa.update(Thread).where(Thread.id == thread_id).values(**values))
     later = sa.or_(Forum.last_post_at.is_(None), Forum.last_post_at < now)
     _update(
@@ -400,8 +545,32 @@ def _add_post(
             last_post_at=sa.case((later, now), else_=Forum.last_post_at),
         )
     )
-    _advance_read(member.id, thread_id, post.id)  # what you wrote, you have read
-    return post
+
+
+def approve_held(post: Post) -> None:
+    """Show a post that waited for approval and count it (the caller checked who may, and
+    commits). Approving a thread's opening post approves the thread. Raises Conflict when it
+    no longer waits (another moderator decided)."""
+    approved = db.session.execute(
+        sa.update(Post)
+        .where(Post.id == post.id, Post.held_at.is_not(None), Post.hidden_at.is_(None))
+        .values(held_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    if approved.rowcount != 1:
+        raise Conflict("This post no longer waits for approval.")
+    thread = post.thread
+    opening = thread.first_post_id == post.id
+    if opening:
+        _update(sa.update(Thread).where(Thread.id == thread.id).values(held_at=None))
+    _update(
+        sa.update(Thread).where(Thread.id == thread.id).values(held_count=Thread.held_count - 1)
+    )
+    _count_post(
+        post.id, thread.id, thread.forum_id, post.author_id, post.created_at, opening=opening
+    )
+    db.session.expire(post)
+    db.session.expire(thread)
 
 
 def _update(statement) -> None:
@@ -422,6 +591,8 @@ def edit_post(
     post = get_post(member, post_id, check_author=True)
     if post.is_deleted:
         raise NotAllowed("This post was removed, so it can no longer be edited.")
+    if post.is_hidden:
+        raise Closed("A moderator has hidden this post, so it can no longer be edited.")
     check_open(post.thread)
     opening = post.is_opening
     text = _checked(body, warning_ids, warning_note, title=title, needs_title=opening)
@@ -477,6 +648,8 @@ def quote(member: Member, post_id: int) -> tuple[str, list[int]]:
     post = get_post(member, post_id)
     if post.is_deleted:
         raise NotFound("This post was removed by its author.")
+    if post.is_hidden or post.is_held:
+        raise NotFound("This post cannot be quoted.")
     lines = [f"> {line}".rstrip() for line in post.body_source.splitlines()]
     text = f"> **{markdown_escape(post.author.display_name)}** wrote:\n>\n" + "\n".join(lines)
     return text + "\n\n", [w.id for w in post.warnings]

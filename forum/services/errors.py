@@ -17,6 +17,14 @@ class Conflict(DomainError):
     """Someone else changed the thing first (for example, another moderator decided)."""
 
 
+class AlreadyHandled(Conflict):
+    """Another moderator got there first: ``by`` did ``what`` at ``at``."""
+
+    def __init__(self, by: str, at, what: str):
+        self.by, self.at, self.what = by, at, what
+        super().__init__(f"{by} already handled this: {what}.")
+
+
 class ValidationFailed(DomainError):
     """Input was refused; ``field_errors`` maps form field names to messages."""
 
@@ -25,3 +33,10 @@ class ValidationFailed(DomainError):
             k: [v] if isinstance(v, str) else list(v) for k, v in field_errors.items()
         }
         super().__init__("; ".join(m for ms in self.field_errors.values() for m in ms))
+
+
+class OutOfScope(NotFound):
+    """A regional moderator asked to act outside their regions: answered like "not found"."""
+
+    def __init__(self, message: str = "This is outside the regions you moderate."):
+        super().__init__(message)

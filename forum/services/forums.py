@@ -9,6 +9,10 @@ answer as if it were not there (views turn ``NotFound`` into 404).
   or only that region's members may see and post in it.
 - Moderators and administrators see every forum.
 - Archived forums stay readable but take no new threads and no replies.
+
+Moderation folds into the same queries: threads waiting for approval are listed only for their
+author and the moderators of their region, and are not counted; a thread hidden by a moderator
+keeps its row, which says so (``_thread_row.html``), and leaves the unread counts.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from forum.models import (
     post_warnings,
     utcnow,
 )
-from forum.services import content_warnings, site
+from forum.services import audit, content_warnings, scope, site
 from forum.services.errors import NotFound, ValidationFailed
 
 THREADS_PER_PAGE = 25
@@ -125,7 +129,7 @@ def forum_index(member: Member) -> list[ForumSummary]:
     ids = [f.id for f in forums]
     latest_id = (
         sa.select(Thread.id)
-        .where(Thread.forum_id == Forum.id)
+        .where(Thread.forum_id == Forum.id, Thread.held_at.is_(None))
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .limit(1)
         .correlate(Forum)
@@ -153,6 +157,8 @@ def _unread_counts(member: Member, forums: list[Forum]) -> list[tuple[Forum, int
             Thread.forum_id.in_([f.id for f in forums]),
             unread_clause(member, read.last_read_post_id),
             sa.not_(hidden_by_warnings_clause(member)),
+            Thread.held_at.is_(None),
+            Thread.hidden_at.is_(None),
         )
         .group_by(Thread.forum_id)
     )
@@ -211,7 +217,14 @@ def thread_rows_select(member: Member) -> sa.Select:
     query = (
         sa.select(Thread)
         .join(Forum, Forum.id == Thread.forum_id)
-        .where(visible_forums_clause(member))
+        .where(
+            visible_forums_clause(member),
+            sa.or_(
+                Thread.held_at.is_(None),
+                Thread.author_id == member.id,
+                scope.moderated_clause(member, Forum.region_id),
+            ),
+        )
         .options(
             so.joinedload(Thread.author),
             so.joinedload(Thread.last_post_author),
@@ -289,15 +302,27 @@ def _unique_slug(base: str, forum_id: int | None = None) -> str:
     return slug
 
 
+def _forum_state(forum: Forum) -> dict:
+    return {
+        "name": forum.name,
+        "description": forum.description,
+        "audience": forum.audience.value if forum.audience else None,
+        "hold_first_posts": forum.hold_first_posts,
+    }
+
+
 def save_forum(
     *,
     name: str,
     description: str = "",
     audience: str = ForumAudience.EVERYONE,
     forum_id: int | None = None,
+    hold_first_posts: bool | None = None,
+    actor: Member | None = None,
 ) -> Forum:
-    """Add a national forum (at the end of its list) or change one's name, description and
-    audience. Only a region's forum can be kept to that region's members."""
+    """Add a national forum (at the end of its list) or change one's name, description,
+    audience and whether members' first posts there wait for approval. Only a region's forum
+    can be kept to that region's members."""
     name = _clean_name(name)
     description = " ".join((description or "").split())
     if len(description) > DESCRIPTION_MAX:
@@ -307,6 +332,7 @@ def save_forum(
     forum = _forum(forum_id) if forum_id is not None else None
     if audience == ForumAudience.REGION and (forum is None or forum.region_id is None):
         raise ValidationFailed({"audience": "Only a region's forum can be kept to its members."})
+    before = _forum_state(forum) if forum is not None else None
     if forum is None:
         last = db.session.scalar(
             sa.select(sa.func.max(Forum.position)).where(Forum.region_id.is_(None))
@@ -314,21 +340,47 @@ def save_forum(
         forum = Forum(slug=_unique_slug(site.slugify(name)), position=(last or 0) + 1)
         db.session.add(forum)
     forum.name, forum.description, forum.audience = name, description, ForumAudience(audience)
+    if hold_first_posts is not None:
+        forum.hold_first_posts = hold_first_posts
+    db.session.flush()
+    audit.record(
+        actor,
+        "forum.add" if before is None else "forum.edit",
+        "forum",
+        forum.id,
+        summary=f"the forum {forum.name}",
+        before=before,
+        after=_forum_state(forum),
+    )
     db.session.commit()
     return forum
 
 
-def set_forum_archived(forum_id: int, archived: bool) -> Forum:
+def set_forum_archived(forum_id: int, archived: bool, actor: Member | None = None) -> Forum:
     """An archived forum stays readable but takes no new threads and no replies."""
     forum = _forum(forum_id)
+    before = {"archived": forum.is_archived}
     forum.archived_at = utcnow() if archived else None
+    audit.record(
+        actor,
+        "forum.archive" if archived else "forum.restore",
+        "forum",
+        forum.id,
+        summary=f"the forum {forum.name}",
+        before=before,
+        after={"archived": archived},
+    )
     db.session.commit()
     return forum
 
 
-def move_forum(forum_id: int, step: int) -> None:
+def move_forum(forum_id: int, step: int, actor: Member | None = None) -> None:
     """One place up (-1) or down (+1), among the national forums or among the regional ones."""
     forum = _forum(forum_id)
+    audit.record(
+        actor, "forum.move", "forum", forum.id, summary=f"the forum {forum.name}",
+        before={"position": forum.position}, after={"step": step},
+    )  # fmt: skip
     siblings = [f for f in all_forums() if f.is_regional == forum.is_regional]
     site._move(siblings, forum, step)
 
@@ -375,16 +427,20 @@ def ensure_region_forums() -> None:
 
 def recount() -> None:
     """Rebuild every counter from the posts themselves (``flask forums recount``; the caller
-    commits)."""
+    commits). Posts and threads waiting for approval are not counted."""
     post = so.aliased(Post)
-    last = sa.select(sa.func.max(post.id)).where(post.thread_id == Thread.id).scalar_subquery()
-    first = sa.select(sa.func.min(post.id)).where(post.thread_id == Thread.id).scalar_subquery()
-    replies = sa.select(sa.func.count(post.id) - 1).where(post.thread_id == Thread.id)
+    in_thread = post.thread_id == Thread.id
+    shown = sa.and_(in_thread, post.held_at.is_(None))
+    first = sa.select(sa.func.min(post.id)).where(in_thread).scalar_subquery()
+    last = sa.select(sa.func.max(post.id)).where(shown).scalar_subquery()
+    replies = sa.select(sa.func.count(post.id)).where(shown, post.id != Thread.first_post_id)
+    held = sa.select(sa.func.count(post.id)).where(in_thread, post.held_at.is_not(None))
+    db.session.execute(sa.update(Thread).values(first_post_id=first))
     db.session.execute(
         sa.update(Thread).values(
-            reply_count=sa.func.coalesce(replies.scalar_subquery(), 0),
-            first_post_id=first,
-            last_post_id=last,
+            reply_count=replies.scalar_subquery(),
+            last_post_id=sa.func.coalesce(last, Thread.first_post_id),
+            held_count=held.scalar_subquery(),
         )
     )
     last_post = so.aliased(Post)
@@ -401,7 +457,7 @@ def recount() -> None:
         )
     )
     thread = so.aliased(Thread)
-    in_forum = thread.forum_id == Forum.id
+    in_forum = sa.and_(thread.forum_id == Forum.id, thread.held_at.is_(None))
     db.session.execute(
         sa.update(Forum).values(
             thread_count=sa.select(sa.func.count(thread.id)).where(in_forum).scalar_subquery(),

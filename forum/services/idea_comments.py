@@ -5,6 +5,8 @@ The text goes through ``posting.clean_body`` and ``richtext``; posting is limite
 refused with ``DuplicatePost`` (pointing at the first). Authors can edit their comments and
 remove them: a removed comment loses its text and stays as "removed by its author" so the
 conversation still reads in order. ``comment_count`` counts the comments not removed.
+A comment hidden by a moderator keeps its place as "hidden by a moderator" (its author and the
+idea's moderators still read it); ``muted`` says whether the reader muted its author.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from forum.extensions import db
 from forum.models import Idea, IdeaComment, IdeaStatus, Member, utcnow
-from forum.services import ideas, posting
+from forum.services import ideas, mutes, posting
 from forum.services.errors import NotAllowed, NotFound
 from forum.services.ideas import DuplicatePost
 
@@ -30,7 +32,12 @@ def comments(member: Member, idea_id: int, page: int = 1) -> Pagination:
         sa.select(IdeaComment)
         .join(Idea, Idea.id == IdeaComment.idea_id)
         .where(IdeaComment.idea_id == idea_id, ideas.visible_clause(member))
-        .options(so.joinedload(IdeaComment.author))
+        .options(
+            so.joinedload(IdeaComment.author),
+            so.with_expression(
+                IdeaComment.muted, mutes.muted_expression(member, IdeaComment.author_id)
+            ),
+        )
         .order_by(IdeaComment.id)
     )
     return db.paginate(stmt, page=page, per_page=COMMENTS_PER_PAGE, error_out=False)
@@ -42,7 +49,13 @@ def comment(member: Member, comment_id: int) -> IdeaComment:
         sa.select(IdeaComment)
         .join(Idea, Idea.id == IdeaComment.idea_id)
         .where(IdeaComment.id == comment_id, ideas.visible_clause(member))
-        .options(so.joinedload(IdeaComment.author))
+        .options(
+            so.joinedload(IdeaComment.author),
+            so.contains_eager(IdeaComment.idea),
+            so.with_expression(
+                IdeaComment.muted, mutes.muted_expression(member, IdeaComment.author_id)
+            ),
+        )
     )
     if found is None:
         raise NotFound("That comment does not exist, or is not shared with you.")
@@ -74,6 +87,8 @@ def add(member: Member, idea_id: int, body: str) -> IdeaComment:
     idea = ideas.lock_idea(member, idea_id)
     if idea.status == IdeaStatus.MERGED:
         raise NotAllowed("This idea was merged into another one: comment there instead.")
+    if idea.is_hidden:
+        raise NotAllowed("A moderator has hidden this idea, so it takes no comments for now.")
     digest = posting.fingerprint(body)
     if existing := _recent_duplicate(member, idea_id, digest):
         raise DuplicatePost("You posted this comment a moment ago; here it is.", existing)

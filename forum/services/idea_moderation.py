@@ -6,6 +6,10 @@ the public response), shown as the idea's history; the latest response is shown 
 Merging a duplicate into another idea moves its comments and votes there. A member who voted
 for both keeps one vote (``INSERT ... SELECT ... ON CONFLICT DO NOTHING``); the counts are then
 set from the rows. The duplicate is marked merged and its address leads to the other idea.
+
+A regional moderator answers and merges only ideas of their regions (``scope.require``); the
+list of tags, shared by every region, is kept by national moderators and administrators.
+Every change is also in the audit log.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from forum.models import (
     utcnow,
 )
 from forum.models.idea import idea_tag_links
-from forum.services import ideas, posting, voting
+from forum.services import audit, ideas, posting, scope, voting
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 
 RESPONSE_MAX = 5_000
@@ -37,6 +41,12 @@ TAG_MIN, TAG_MAX = 2, 40
 def _require_moderator(member: Member) -> None:
     if not member.is_moderator:
         raise NotAllowed("Only moderators can do this.")
+
+
+def _require_national(member: Member) -> None:
+    """The tags are the whole network's: national moderators and administrators keep them."""
+    _require_moderator(member)
+    scope.require(member, None)
 
 
 def _response(text: str | None) -> str:
@@ -56,12 +66,23 @@ def change_status(moderator: Member, idea_id: int, status: str, response: str = 
         raise ValidationFailed({"status": "Choose a status from the list."})
     new, response = IdeaStatus(status), _response(response)
     idea = ideas.lock_idea(moderator, idea_id)
+    scope.require(moderator, idea.region_id)
     if idea.status == IdeaStatus.MERGED:
         raise Conflict("This idea was merged into another one; change that one instead.")
     if new == idea.status and not response:
         message = f"The idea is already “{new.label}”. Choose another status, or write a "
         raise ValidationFailed({"status": message + "response to post an update."})
     _record(idea, moderator, new, response)
+    audit.record(
+        moderator,
+        "idea.status",
+        "idea",
+        idea.id,
+        summary=f"the idea “{idea.title}”",
+        reason=response,
+        before={"status": idea.status.value},
+        after={"status": new.value},
+    )
     idea.status = new
     db.session.commit()
     return idea
@@ -95,6 +116,7 @@ def merge(moderator: Member, duplicate_id: int, target_id: int | None, note: str
     duplicate, target = locked[duplicate_id], locked[target_id]
     if duplicate is None:
         raise NotFound("That idea does not exist.")
+    scope.require(moderator, duplicate.region_id)
     if duplicate.status == IdeaStatus.MERGED:
         raise Conflict("This idea has already been merged.")
     if target is None:
@@ -102,6 +124,18 @@ def merge(moderator: Member, duplicate_id: int, target_id: int | None, note: str
     if target.status == IdeaStatus.MERGED:
         message = f"Idea {target.id} was itself merged into idea {target.merged_into_id}: "
         raise ValidationFailed({"into": message + "merge into that one."})
+    if not moderator.moderates(target.region_id):
+        raise ValidationFailed({"into": "That idea is outside the regions you moderate."})
+    audit.record(
+        moderator,
+        "idea.merge",
+        "idea",
+        duplicate.id,
+        summary=f"the idea “{duplicate.title}” into “{target.title}”",
+        reason=note,
+        before={"status": duplicate.status.value, "votes": duplicate.vote_count},
+        after={"status": IdeaStatus.MERGED.value, "merged_into": target.id},
+    )
     _move_votes_and_comments(duplicate.id, target.id)
     _record(duplicate, moderator, IdeaStatus.MERGED, note or _merge_note(target))
     duplicate.status, duplicate.merged_into_id = IdeaStatus.MERGED, target.id
@@ -149,7 +183,7 @@ def _move_votes_and_comments(duplicate_id: int, target_id: int) -> None:
 
 def save_tag(moderator: Member, name: str, tag_id: int | None = None) -> IdeaTag:
     """Add a tag, or rename one. Names are unique, whatever their case."""
-    _require_moderator(moderator)
+    _require_national(moderator)
     name = " ".join((name or "").split())
     if not TAG_MIN <= len(name) <= TAG_MAX:
         raise ValidationFailed({"name": f"Use {TAG_MIN} to {TAG_MAX} characters."})
@@ -161,8 +195,19 @@ def save_tag(moderator: Member, name: str, tag_id: int | None = None) -> IdeaTag
     tag = IdeaTag() if tag_id is None else db.session.get(IdeaTag, tag_id)
     if tag is None:
         raise NotFound("That tag no longer exists.")
+    before = {"name": tag.name} if tag_id is not None else None
     tag.name, tag.slug = name, _unique_slug(name, others)
     db.session.add(tag)
+    db.session.flush()
+    audit.record(
+        moderator,
+        "idea_tag.add" if before is None else "idea_tag.rename",
+        "idea_tag",
+        tag.id,
+        summary=f"the idea tag “{name}”",
+        before=before,
+        after={"name": name},
+    )
     db.session.commit()
     return tag
 
@@ -178,10 +223,18 @@ def _unique_slug(name: str, others: sa.ColumnElement[bool]) -> str:
 
 def remove_tag(moderator: Member, tag_id: int) -> IdeaTag:
     """Remove a tag from the list and from every idea that had it."""
-    _require_moderator(moderator)
+    _require_national(moderator)
     tag = db.session.get(IdeaTag, tag_id)
     if tag is None:
         raise NotFound("That tag no longer exists.")
+    audit.record(
+        moderator,
+        "idea_tag.remove",
+        "idea_tag",
+        tag.id,
+        summary=f"the idea tag “{tag.name}”",
+        before={"name": tag.name},
+    )
     db.session.execute(sa.delete(idea_tag_links).where(idea_tag_links.c.tag_id == tag_id))
     db.session.delete(tag)
     db.session.commit()

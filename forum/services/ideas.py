@@ -3,7 +3,9 @@
 **Visibility.** Every query about ideas goes through ``visible_clause(member)``: an idea is
 national, or belongs to a region; ideas of a region whose forum is for that region's members
 only (``forums.restricted_regions()``, the forums' own rule) are seen only by that region's
-members, moderators and administrators. Everyone else gets 404.
+members, moderators and administrators. Everyone else gets 404. An idea hidden by a moderator
+is seen only by its author and the moderators of its region (``scope.shown_clause``); its page
+tells other members it was hidden.
 
 **Trending.** Each idea stores ``trending_score = log2(1 + votes + comments / 2) + freshness``,
 where ``freshness`` is the number of half-lives (``TRENDING_HALF_LIFE``, two weeks) between
@@ -49,7 +51,7 @@ from forum.models import (
     utcnow,
 )
 from forum.models.idea import idea_tag_links
-from forum.services import forums, posting
+from forum.services import forums, posting, scope
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 TITLE_MIN, TITLE_MAX = 5, 120
@@ -81,10 +83,22 @@ def _hidden_regions(member: Member) -> sa.Select:
 
 
 def visible_clause(member: Member) -> sa.ColumnElement[bool]:
-    """SQL condition: the ideas ``member`` may see (ideas of another restricted region are not)."""
+    """SQL condition: the ideas ``member`` may see (ideas of another restricted region are not;
+    hidden ones only for their author and the moderators of their region)."""
+    shown = scope.shown_clause(member, Idea, Idea.region_id)
     if member.is_moderator:
-        return sa.true()
-    return sa.or_(Idea.region_id.is_(None), Idea.region_id.not_in(_hidden_regions(member)))
+        return shown
+    region = sa.or_(Idea.region_id.is_(None), Idea.region_id.not_in(_hidden_regions(member)))
+    return sa.and_(region, shown)
+
+
+def hidden_idea(member: Member, idea_id: int) -> Idea | None:
+    """An idea hidden by a moderator that ``member`` could otherwise see (to say so in its
+    place), or None."""
+    region = sa.or_(Idea.region_id.is_(None), Idea.region_id.not_in(_hidden_regions(member)))
+    return db.session.scalar(
+        sa.select(Idea).where(Idea.id == idea_id, Idea.hidden_at.is_not(None), region)
+    )
 
 
 def visible_idea(member: Member, idea_id: int, *, details: bool = True) -> Idea:
@@ -478,6 +492,7 @@ def similar(member: Member, title: str, *, exclude_id: int | None = None) -> lis
         .where(
             IdeaTitleTerm.term.in_(sorted(terms)),
             Idea.status != IdeaStatus.MERGED,
+            Idea.hidden_at.is_(None),
             visible_clause(member),
         )
         .group_by(Idea.id, Idea.title, Idea.vote_count, Idea.status)

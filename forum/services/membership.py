@@ -1,7 +1,9 @@
 """Joining the network: applications, moderators' decisions and invitations.
 
 Every way in ends in approval: an application waits for a moderator, and an invitation is a
-moderator's approval given in advance. Both go through the same consents.
+moderator's approval given in advance. Both go through the same consents. A regional moderator
+sees and decides only applications from their regions; every decision and invitation is in the
+audit log.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from forum.models import (
     utcnow,
 )
 from forum.models.member import new_session_token
-from forum.services import live, mail, passwords, site, tokens
+from forum.services import audit, live, mail, passwords, scope, site, tokens
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 # Moderators follow the queue live: new applications and decisions, and the badge on every page.
@@ -138,41 +140,41 @@ def apply(app: Application) -> Member | None:
     return member
 
 
-def pending_applications(after: int = 0) -> list[Member]:
-    """Applications waiting for a moderator, oldest first; with ``after``, only newer ones."""
-    return list(
-        db.session.scalars(
-            sa.select(Member)
-            .where(Member.status == MemberStatus.PENDING, Member.id > after)
-            .order_by(Member.created_at, Member.id)
-        )
-    )
+def pending_applications(
+    moderator: Member | None = None, *, after: int = 0, limit: int | None = None
+) -> list[Member]:
+    """Applications waiting, the longest waiting first, with their consents: only those from
+    the moderator's regions, and with ``after`` only those newer than that id."""
+    query = sa.select(Member).where(Member.status == MemberStatus.PENDING, Member.id > after)
+    query = query.options(so.selectinload(Member.consents))  # shown with each application
+    if moderator is not None:
+        query = query.where(scope.moderated_clause(moderator, Member.region_id))
+    return list(db.session.scalars(query.order_by(Member.created_at, Member.id).limit(limit)))
 
 
-def no_longer_waiting(member_ids: list[int]) -> list[Member]:
-    """Of these applications, the ones decided since (approved or turned down, by whom)."""
+def no_longer_waiting(moderator: Member, member_ids: list[int]) -> list[Member]:
+    """Of these applications (from the moderator's regions), those decided since, and by whom."""
     if not member_ids:
         return []
     return list(
         db.session.scalars(
             sa.select(Member)
-            .where(Member.id.in_(member_ids[:500]), Member.status != MemberStatus.PENDING)
+            .where(
+                Member.id.in_(member_ids[:500]),
+                Member.status != MemberStatus.PENDING,
+                scope.moderated_clause(moderator, Member.region_id),
+            )
             .options(so.joinedload(Member.decided_by))
             .order_by(Member.id)
         )
     )
 
 
-def pending_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Member).where(Member.status == MemberStatus.PENDING)
-    )
-
-
 def decide(moderator: Member, member_id: int, *, approve: bool, message: str = "") -> Member:
     """Approve or reject a pending application, email the applicant and end their sessions.
 
-    Raises NotFound for an unknown applicant and Conflict when another moderator decided
+    Raises NotFound for an unknown applicant (OutOfScope, a NotFound, for an application
+    from outside a regional moderator's regions) and Conflict when another moderator decided
     first (the message says who and when).
     """
     message = (message or "").strip()
@@ -181,6 +183,7 @@ def decide(moderator: Member, member_id: int, *, approve: bool, message: str = "
     member = db.session.get(Member, member_id)
     if member is None:
         raise NotFound("That application no longer exists.")
+    scope.require(moderator, member.region_id)
     status = MemberStatus.ACTIVE if approve else MemberStatus.REJECTED
     now = utcnow()
     # One UPDATE guarded on the pending status: two moderators cannot both decide.
@@ -202,6 +205,16 @@ def decide(moderator: Member, member_id: int, *, approve: bool, message: str = "
         raise Conflict(f"{who} already decided on this application ({member.status.value}).")
     db.session.refresh(member)
     live.publish_after_commit(MODERATION)
+    audit.record(
+        moderator,
+        "application.approve" if approve else "application.reject",
+        "application",
+        member.id,
+        summary=f"{member.display_name} ({member.region.name if member.region else 'no region'})",
+        reason=message,
+        before={"status": MemberStatus.PENDING.value},
+        after={"status": status.value},
+    )
     template = "application_approved" if approve else "application_rejected"
     mail.queue(
         member.email,
@@ -237,6 +250,15 @@ def create_invitation(
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
+    db.session.flush()
+    audit.record(
+        moderator,
+        "invitation.create",
+        "invitation",
+        invitation.id,
+        summary=f"an invitation link ({note or 'no note'})",
+        after={"region_id": invitation.region_id, "days": days},
+    )
     db.session.commit()
     return invitation, secret
 
@@ -249,12 +271,21 @@ def invitations(limit: int = 100) -> list[Invitation]:
     )
 
 
-def revoke_invitation(invitation_id: int) -> Invitation:
+def revoke_invitation(invitation_id: int, actor: Member | None = None) -> Invitation:
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
         raise NotFound("That invitation no longer exists.")
     if invitation.used_at is None and invitation.revoked_at is None:
         invitation.revoked_at = utcnow()
+        audit.record(
+            actor,
+            "invitation.revoke",
+            "invitation",
+            invitation.id,
+            summary=f"an invitation link ({invitation.note or 'no note'})",
+            before={"state": "open"},
+            after={"state": "revoked"},
+        )
         db.session.commit()
     return invitation
 

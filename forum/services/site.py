@@ -1,4 +1,8 @@
-"""The network itself: first-run setup, settings, regions, roles and crisis contacts."""
+"""The network itself: first-run setup, settings, regions, roles and crisis contacts.
+
+Every change an administrator makes here is recorded in the audit log (``actor`` is who made
+it; None for the command line).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,22 @@ import unicodedata
 from pathlib import Path
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app, g
 
 from forum.config import secret_file
 from forum.extensions import db
-from forum.models import CrisisContact, Member, MemberStatus, Region, Role, SiteSettings, utcnow
-from forum.services import content_warnings, passwords, richtext
+from forum.models import (
+    CrisisContact,
+    Member,
+    MemberStatus,
+    ModeratorRegion,
+    Region,
+    Role,
+    SiteSettings,
+    utcnow,
+)
+from forum.services import audit, content_warnings, passwords, richtext
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 SETUP_TOKEN_FILE = "setup_token"  # noqa: S105 - a file name
@@ -75,11 +89,22 @@ def is_set_up() -> bool:
     return db.session.scalar(sa.select(sa.exists().where(Member.role == Role.ADMIN))) or False
 
 
-def update_settings(*, network_name: str, house_rules: str, privacy_notice: str) -> SiteSettings:
+def _settings_state(site: SiteSettings) -> dict:
+    return {
+        "network_name": site.network_name,
+        "house_rules_version": site.house_rules_version,
+        "privacy_notice_version": site.privacy_notice_version,
+    }
+
+
+def update_settings(
+    *, network_name: str, house_rules: str, privacy_notice: str, actor: Member | None = None
+) -> SiteSettings:
     """Save the settings; a changed house rules or privacy notice text gets a new version."""
     site = settings()
     if site is None:
         raise NotFound("The network has not been set up yet.")
+    before = _settings_state(site)
     site.network_name = _required(network_name, "network_name", 120)
     if house_rules != site.house_rules_source:
         site.house_rules_source = house_rules
@@ -89,6 +114,53 @@ def update_settings(*, network_name: str, house_rules: str, privacy_notice: str)
         site.privacy_notice_source = privacy_notice
         site.privacy_notice_html = richtext.render(privacy_notice)
         site.privacy_notice_version = _next_version(site.privacy_notice_version)
+    site.updated_at = utcnow()
+    audit.record(
+        actor,
+        "settings.update",
+        "settings",
+        site.id,
+        summary="the network's settings",
+        before=before,
+        after=_settings_state(site),
+    )
+    db.session.commit()
+    return site
+
+
+AUTO_HIDE_MAX = 50
+HOLD_POSTS_MAX = 20
+
+
+def update_moderation_settings(
+    *, auto_hide_reports: int | None, hold_first_posts: int | None, actor: Member | None = None
+) -> SiteSettings:
+    """How many different members' reports hide content until a moderator looks (0: never),
+    and how many of each member's first posts wait for approval (0: none)."""
+    errors = {}
+    if auto_hide_reports is None or not 0 <= auto_hide_reports <= AUTO_HIDE_MAX:
+        errors["auto_hide_reports"] = f"Choose a number from 0 to {AUTO_HIDE_MAX}."
+    if hold_first_posts is None or not 0 <= hold_first_posts <= HOLD_POSTS_MAX:
+        errors["hold_first_posts"] = f"Choose a number from 0 to {HOLD_POSTS_MAX}."
+    if errors:
+        raise ValidationFailed(errors)
+    site = settings()
+    if site is None:
+        raise NotFound("The network has not been set up yet.")
+    before = {
+        "auto_hide_reports": site.auto_hide_reports,
+        "hold_first_posts": site.hold_first_posts,
+    }
+    site.auto_hide_reports, site.hold_first_posts = auto_hide_reports, hold_first_posts
+    audit.record(
+        actor,
+        "moderation_settings.update",
+        "settings",
+        site.id,
+        summary="the moderation settings",
+        before=before,
+        after={"auto_hide_reports": auto_hide_reports, "hold_first_posts": hold_first_posts},
+    )
     site.updated_at = utcnow()
     db.session.commit()
     return site
@@ -208,7 +280,7 @@ def regions(include_archived: bool = False) -> list[Region]:
     return list(db.session.scalars(query))
 
 
-def save_region(name: str, region_id: int | None = None) -> Region:
+def save_region(name: str, region_id: int | None = None, actor: Member | None = None) -> Region:
     """Add a region (at the end of the list) or rename one. Names are unique.
 
     A new region gets its sub-forum in the same transaction; a renamed region's forum follows
@@ -227,10 +299,21 @@ def save_region(name: str, region_id: int | None = None) -> Region:
         region = Region(name=name, slug=_unique_slug(slugify(name)), position=last + 1)
         db.session.add(region)
         forums.create_region_forum(region)
+        db.session.flush()
+        audit.record(actor, "region.add", "region", region.id, summary=f"the region {name}")
     else:
         region = _region(region_id)
         old_name, region.name = region.name, name
         forums.region_renamed(region, old_name)
+        audit.record(
+            actor,
+            "region.rename",
+            "region",
+            region.id,
+            summary=f"the region {name}",
+            before={"name": old_name},
+            after={"name": name},
+        )
     db.session.commit()
     return region
 
@@ -249,21 +332,36 @@ def _region(region_id: int) -> Region:
     return region
 
 
-def set_region_archived(region_id: int, archived: bool) -> Region:
+def set_region_archived(region_id: int, archived: bool, actor: Member | None = None) -> Region:
     """Archived regions are no longer offered to applicants; their members keep them.
 
     The region's forum is left as it is: its members still belong to the region, so they keep
     their forum. Administrators archive the forum separately when it should fall silent.
     """
     region = _region(region_id)
+    before = {"archived": region.is_archived}
     region.archived_at = utcnow() if archived else None
+    audit.record(
+        actor,
+        "region.archive" if archived else "region.restore",
+        "region",
+        region.id,
+        summary=f"the region {region.name}",
+        before=before,
+        after={"archived": archived},
+    )
     db.session.commit()
     return region
 
 
-def move_region(region_id: int, step: int) -> None:
+def move_region(region_id: int, step: int, actor: Member | None = None) -> None:
     """Move a region one place up (-1) or down (+1) in the list."""
-    _move(regions(include_archived=True), _region(region_id), step)
+    region = _region(region_id)
+    audit.record(
+        actor, "region.move", "region", region.id, summary=f"the region {region.name}",
+        before={"position": region.position}, after={"step": step},
+    )  # fmt: skip
+    _move(regions(include_archived=True), region, step)
 
 
 def _move(items: list, item, step: int) -> None:
@@ -290,11 +388,14 @@ def member_directory(query: str = "") -> sa.Select:
                 Member.email.contains(needle, autoescape=True),
             )
         )
-    return stmt.order_by(Member.display_name, Member.id)
+    return stmt.order_by(Member.display_name, Member.id).options(
+        so.selectinload(Member.moderated_regions)
+    )
 
 
-def set_role(member_id: int, role: Role) -> Member:
-    """Promote or demote an active member. The last administrator cannot step down."""
+def set_role(member_id: int, role: Role, actor: Member | None = None) -> Member:
+    """Promote or demote an active member. The last administrator cannot step down; a
+    member no longer a moderator keeps no regions."""
     member = db.session.get(Member, member_id)
     if member is None or member.status != MemberStatus.ACTIVE:
         raise NotFound("Only active members can be given a role.")
@@ -306,8 +407,54 @@ def set_role(member_id: int, role: Role) -> Member:
         )
         if admins <= 1:
             raise Conflict("The network needs at least one administrator.")
+    before = {"role": member.role.value}
     member.role = role
+    if role == Role.MEMBER:
+        db.session.execute(
+            sa.delete(ModeratorRegion).where(ModeratorRegion.moderator_id == member.id)
+        )
+    audit.record(
+        actor,
+        "role.change",
+        "member",
+        member.id,
+        summary=f"the member {member.display_name}",
+        before=before,
+        after={"role": role.value},
+    )
     db.session.commit()
+    return member
+
+
+def set_moderator_regions(
+    member_id: int, region_ids: list[int], actor: Member | None = None
+) -> Member:
+    """The regions a moderator looks after; none makes them a national moderator."""
+    member = db.session.get(Member, member_id)
+    if member is None or member.status != MemberStatus.ACTIVE or member.role != Role.MODERATOR:
+        raise NotFound("Only moderators can be given regions.")
+    wanted = set(region_ids)
+    known = set(db.session.scalars(sa.select(Region.id).where(Region.id.in_(wanted))))
+    if known != wanted:
+        raise ValidationFailed({"regions": "Choose regions from the list."})
+    link = ModeratorRegion
+    before = sorted(
+        db.session.scalars(sa.select(link.region_id).where(link.moderator_id == member.id))
+    )
+    db.session.execute(sa.delete(link).where(link.moderator_id == member.id))
+    for region_id in sorted(wanted):
+        db.session.add(link(moderator_id=member.id, region_id=region_id))
+    audit.record(
+        actor,
+        "moderator.regions",
+        "member",
+        member.id,
+        summary=f"the moderator {member.display_name}",
+        before={"regions": before},
+        after={"regions": sorted(wanted)},
+    )
+    db.session.commit()
+    db.session.expire(member)
     return member
 
 
@@ -318,7 +465,13 @@ def crisis_contacts() -> list[CrisisContact]:
     return list(db.session.scalars(sa.select(CrisisContact).order_by(CrisisContact.position)))
 
 
-def save_crisis_contact(contact_id: int | None, **fields: str) -> CrisisContact:
+def _contact_state(contact: CrisisContact) -> dict:
+    return {k: getattr(contact, k) for k in ("name", "description", "phone", "sms", "url")}
+
+
+def save_crisis_contact(
+    contact_id: int | None, actor: Member | None = None, **fields: str
+) -> CrisisContact:
     """Add or edit a contact; it needs a name and at least one way to reach it."""
     fields = {k: (v or "").strip() for k, v in fields.items()}
     if not fields.get("name"):
@@ -328,14 +481,26 @@ def save_crisis_contact(contact_id: int | None, **fields: str) -> CrisisContact:
     url = fields.get("url", "")
     if url and not url.startswith(("https://", "http://")):
         raise ValidationFailed({"url": "A website address starts with https://"})
+    before = None
     if contact_id is None:
         last = db.session.scalar(sa.select(sa.func.max(CrisisContact.position)))
         contact = CrisisContact(position=(last or 0) + 1)
         db.session.add(contact)
     else:
         contact = crisis_contact(contact_id)
+        before = _contact_state(contact)
     for key, value in fields.items():
         setattr(contact, key, value)
+    db.session.flush()
+    audit.record(
+        actor,
+        "crisis_contact.add" if before is None else "crisis_contact.edit",
+        "crisis_contact",
+        contact.id,
+        summary=f"the crisis contact {contact.name}",
+        before=before,
+        after=_contact_state(contact),
+    )
     db.session.commit()
     return contact
 
@@ -347,10 +512,25 @@ def crisis_contact(contact_id: int) -> CrisisContact:
     return contact
 
 
-def delete_crisis_contact(contact_id: int) -> None:
-    db.session.delete(crisis_contact(contact_id))
+def delete_crisis_contact(contact_id: int, actor: Member | None = None) -> None:
+    contact = crisis_contact(contact_id)
+    audit.record(
+        actor,
+        "crisis_contact.delete",
+        "crisis_contact",
+        contact.id,
+        summary=f"the crisis contact {contact.name}",
+        before=_contact_state(contact),
+    )
+    db.session.delete(contact)
     db.session.commit()
 
 
-def move_crisis_contact(contact_id: int, step: int) -> None:
-    _move(crisis_contacts(), crisis_contact(contact_id), step)
+def move_crisis_contact(contact_id: int, step: int, actor: Member | None = None) -> None:
+    contact = crisis_contact(contact_id)
+    audit.record(
+        actor, "crisis_contact.move", "crisis_contact", contact.id,
+        summary=f"the crisis contact {contact.name}",
+        before={"position": contact.position}, after={"step": step},
+    )  # fmt: skip
+    _move(crisis_contacts(), contact, step)

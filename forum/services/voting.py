@@ -22,7 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.extensions import db
 from forum.models import CLOSED_STATUSES, Idea, IdeaVote, Member, utcnow
-from forum.services import ideas, site
+from forum.services import audit, ideas, site
 from forum.services.errors import NotAllowed, NotFound, ValidationFailed
 
 BUDGET_MAX = 1000
@@ -131,7 +131,7 @@ def budget() -> int | None:
     return settings.idea_vote_budget if settings else None
 
 
-def set_budget(value: int | None) -> None:
+def set_budget(value: int | None, actor: Member | None = None) -> None:
     """Administrators: give each member ``value`` active votes, or no limit (None)."""
     if value is not None and not 1 <= value <= BUDGET_MAX:
         raise ValidationFailed(
@@ -140,6 +140,15 @@ def set_budget(value: int | None) -> None:
     settings = site.settings()
     if settings is None:
         raise NotFound("The network has not been set up yet.")
+    audit.record(
+        actor,
+        "vote_budget.set",
+        "settings",
+        settings.id,
+        summary="the ideas clinic's vote budget",
+        before={"budget": settings.idea_vote_budget},
+        after={"budget": value},
+    )
     settings.idea_vote_budget = value
     db.session.commit()
 

@@ -7,7 +7,7 @@ from forum.forms import add_errors
 from forum.forms.account import ChangeEmailForm, ChangePasswordForm
 from forum.forms.forums import WarningPreferencesForm
 from forum.permissions import keeps_input_on_csrf_error
-from forum.services import accounts, content_warnings
+from forum.services import accounts, content_warnings, mutes
 from forum.services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -21,6 +21,7 @@ def _page(password_form=None, email_form=None, status=200):
         warnings_form=WarningPreferencesForm(formdata=None),
         warnings=content_warnings.offered(current_user),
         warning_choices=content_warnings.preferences(current_user),
+        muted=mutes.muted_members(current_user),
     ), status
 
 

@@ -1,10 +1,19 @@
-"""Administrators: regions, forums, content warnings, roles, crisis contacts and settings."""
+"""Administrators: regions, forums, content warnings, roles (and moderators' regions), crisis
+contacts, settings and moderation settings. Every change is in the audit log (the services
+record it, with ``actor``)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from forum.extensions import db
 from forum.forms import add_errors
-from forum.forms.admin import CrisisContactForm, RegionForm, RoleForm, SettingsForm
+from forum.forms.admin import (
+    CrisisContactForm,
+    ModerationSettingsForm,
+    RegionForm,
+    RoleForm,
+    SettingsForm,
+)
 from forum.forms.forums import ForumForm, WarningForm
 from forum.models import Forum, Role
 from forum.permissions import admin_required
@@ -26,7 +35,7 @@ def regions():
     form = RegionForm()
     if form.validate_on_submit():
         try:
-            region = site.save_region(form.name.data)
+            region = site.save_region(form.name.data, actor=current_user)
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -59,11 +68,11 @@ def _edit_listed(item_id: int, form, *, save, move, set_archived, message: str, 
         if action == "rename":
             if not form.validate():
                 raise ValidationFailed(form.errors)
-            save(form.name.data, item_id)
+            save(form.name.data, item_id, actor=current_user)
         elif action in ("up", "down"):
-            move(item_id, -1 if action == "up" else 1)
+            move(item_id, -1 if action == "up" else 1, actor=current_user)
         elif action in ("archive", "restore"):
-            set_archived(item_id, action == "archive")
+            set_archived(item_id, action == "archive", actor=current_user)
         else:
             abort(400)
     except (NotFound, ValidationFailed) as exc:
@@ -80,7 +89,12 @@ def forum_list():
     form = ForumForm()
     if form.validate_on_submit():
         try:
-            forum = forums.save_forum(name=form.name.data, description=form.description.data)
+            forum = forums.save_forum(
+                name=form.name.data,
+                description=form.description.data,
+                hold_first_posts=form.hold_first_posts.data,
+                actor=current_user,
+            )
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -103,6 +117,8 @@ def edit_forum(forum_id: int):
                 description=form.description.data,
                 audience=form.audience.data,
                 forum_id=forum.id,
+                hold_first_posts=form.hold_first_posts.data,
+                actor=current_user,
             )
         except ValidationFailed as exc:
             add_errors(form, exc)
@@ -119,9 +135,9 @@ def edit_forum(forum_id: int):
 def change_forum(forum_id: int, action: str):
     try:
         if action in ("up", "down"):
-            forums.move_forum(forum_id, -1 if action == "up" else 1)
+            forums.move_forum(forum_id, -1 if action == "up" else 1, actor=current_user)
         else:
-            forums.set_forum_archived(forum_id, action == "archive")
+            forums.set_forum_archived(forum_id, action == "archive", actor=current_user)
     except NotFound as exc:
         flash(str(exc), "warning")
     else:
@@ -135,7 +151,7 @@ def warnings():
     form = WarningForm()
     if form.validate_on_submit():
         try:
-            warning = content_warnings.save_warning(form.name.data)
+            warning = content_warnings.save_warning(form.name.data, actor=current_user)
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -167,7 +183,13 @@ def edit_warning(warning_id: int):
 def members():
     query = request.args.get("q", "").strip()[:100]
     page = db.paginate(site.member_directory(query), per_page=50, error_out=False)
-    return render_template("admin/members.html", page=page, q=query, role_form=RoleForm())
+    return render_template(
+        "admin/members.html",
+        page=page,
+        q=query,
+        role_form=RoleForm(),
+        regions=site.regions(include_archived=True),
+    )
 
 
 @bp.post("/members/<int:member_id>/role")
@@ -176,7 +198,7 @@ def set_role(member_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         try:
-            member = site.set_role(member_id, Role(form.role.data))
+            member = site.set_role(member_id, Role(form.role.data), actor=current_user)
         except (Conflict, NotFound) as exc:
             flash(str(exc), "warning")
         else:
@@ -186,13 +208,30 @@ def set_role(member_id: int):
     return redirect(url_for("admin.members", q=request.args.get("q", "")))
 
 
+@bp.post("/members/<int:member_id>/regions")
+@admin_required
+def set_regions(member_id: int):
+    """The regions a moderator looks after (none: every region)."""
+    ids = [int(v) for v in request.form.getlist("regions") if v.isdigit()]
+    try:
+        member = site.set_moderator_regions(member_id, ids, actor=current_user)
+    except NotFound as exc:
+        flash(str(exc), "warning")
+    except ValidationFailed as exc:
+        flash(str(exc), "warning")
+    else:
+        names = ", ".join(r.name for r in member.moderated_regions) or "every region"
+        flash(f"{member.display_name} now moderates {names}.", "success")
+    return redirect(url_for("admin.members", q=request.args.get("q", "")))
+
+
 @bp.route("/crisis-contacts", methods=["GET", "POST"])
 @admin_required
 def crisis_contacts():
     form = CrisisContactForm()
     if form.validate_on_submit():
         try:
-            site.save_crisis_contact(None, **_contact_fields(form))
+            site.save_crisis_contact(None, actor=current_user, **_contact_fields(form))
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -217,7 +256,7 @@ def edit_crisis_contact(contact_id: int):
     form = CrisisContactForm(obj=contact)
     if form.validate_on_submit():
         try:
-            site.save_crisis_contact(contact_id, **_contact_fields(form))
+            site.save_crisis_contact(contact_id, actor=current_user, **_contact_fields(form))
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
@@ -233,9 +272,9 @@ def edit_crisis_contact(contact_id: int):
 def change_crisis_contact(contact_id: int, action: str):
     try:
         if action == "delete":
-            site.delete_crisis_contact(contact_id)
+            site.delete_crisis_contact(contact_id, actor=current_user)
         else:
-            site.move_crisis_contact(contact_id, -1 if action == "up" else 1)
+            site.move_crisis_contact(contact_id, -1 if action == "up" else 1, actor=current_user)
     except NotFound as exc:
         flash(str(exc), "warning")
     return redirect(url_for("admin.crisis_contacts"))
@@ -260,6 +299,7 @@ def settings():
                 network_name=form.network_name.data,
                 house_rules=form.house_rules.data,
                 privacy_notice=form.privacy_notice.data,
+                actor=current_user,
             )
         except ValidationFailed as exc:
             add_errors(form, exc)
@@ -269,3 +309,24 @@ def settings():
     return render_template("admin/settings.html", form=form, site=current), (
         422 if form.errors else 200
     )
+
+
+@bp.route("/moderation", methods=["GET", "POST"])
+@admin_required
+def moderation_settings():
+    """When reported content hides itself, and how many first posts wait for approval."""
+    current = site.settings()
+    form = ModerationSettingsForm(obj=current if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            site.update_moderation_settings(
+                auto_hide_reports=form.auto_hide_reports.data,
+                hold_first_posts=form.hold_first_posts.data,
+                actor=current_user,
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            flash("Moderation settings saved.", "success")
+            return redirect(url_for("admin.moderation_settings"))
+    return render_template("admin/moderation.html", form=form), 422 if form.errors else 200

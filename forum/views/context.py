@@ -7,13 +7,14 @@ from flask import Flask, current_app, has_request_context
 from flask_login import current_user
 
 from forum.models import utcnow
-from forum.services import membership, site
+from forum.services import queue, site
 
 
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.add_template_filter(_when, "when")
     app.add_template_filter(_iso, "iso")
+    app.add_template_filter(_capitalize_first, "capitalize_first")
 
 
 def _context() -> dict:
@@ -25,8 +26,14 @@ def _context() -> dict:
         "now": utcnow(),
         "network_name": settings.network_name if settings else "peer-forum",
         "member": member,
-        "waiting_applications": membership.pending_count() if member and member.is_moderator else 0,
+        # What waits in the moderators' queue (one query, and only if the page shows it).
+        "queue_counts": queue.LazyCounts(member if member and member.is_moderator else None),
     }
+
+
+def _capitalize_first(text: str) -> str:
+    """The first letter in capitals, the rest as it is ("the thread “Hi”" → "The thread “Hi”")."""
+    return text[:1].upper() + text[1:] if text else ""
 
 
 def _iso(value: datetime | None) -> str:

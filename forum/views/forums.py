@@ -15,7 +15,7 @@ from forum.forms import add_errors
 from forum.forms.forums import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
 from forum.permissions import keeps_input_on_csrf_error, moderator_required
 from forum.services import content_warnings, discussions, forums, posting
-from forum.services.errors import ValidationFailed
+from forum.services.errors import NotFound, ValidationFailed
 from forum.views import render_partial
 from forum.views.compose import draft_saved
 
@@ -94,7 +94,11 @@ def new_thread(slug: str):
         )
         if thread is not None:
             draft_saved(f"thread-new-{forum.id}")
-            flash("Your thread is started. Thank you for sharing.", "success")
+            if thread.is_held:
+                flash("Thank you for sharing. Your thread waits for a moderator to approve it; "
+                      "until then only you and the moderators see it.", "success")  # fmt: skip
+            else:
+                flash("Your thread is started. Thank you for sharing.", "success")
             return redirect(url_for(".thread", thread_id=thread.id, page=1))
     elif form.is_submitted():
         status = _refused(form)
@@ -107,8 +111,15 @@ def new_thread(slug: str):
 @bp.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
     """A page of posts. Without ``?page=``, a thread read before opens at its first unread
-    post (or its last post when all is read); a thread never opened, at the top."""
-    thread = discussions.get_thread(current_user, thread_id)
+    post (or its last post when all is read); a thread never opened, at the top. A thread
+    hidden by a moderator says so to members."""
+    try:
+        thread = discussions.get_thread(current_user, thread_id)
+    except NotFound:
+        hidden = discussions.hidden_thread(current_user, thread_id)
+        if hidden is None:
+            raise
+        return render_template("forums/hidden_thread.html", thread=hidden)
     page = request.args.get("page", type=int)
     quoted = request.args.get("quote", type=int)
     if page is None and not quoted and (resume := discussions.resume_at(thread)):
@@ -124,7 +135,15 @@ def thread(thread_id: int):
 
 def _thread_page(thread, page_number: int, form, status: int = 200):
     page = discussions.posts_page(current_user, thread, page_number)
-    html = render_template("forums/thread.html", thread=thread, page=page, form=form)
+    last = page.page >= page.pages
+    html = render_template(
+        "forums/thread.html",
+        thread=thread,
+        page=page,
+        form=form,
+        opening=discussions.opening_post(current_user, thread) if page.page == 1 else None,
+        held=discussions.held_posts(current_user, thread) if last else [],
+    )
     discussions.mark_read(current_user, thread, page.items[-1].id if page.items else None)
     return make_response(html, status)
 
@@ -161,7 +180,11 @@ def reply(thread_id: int):
     if post is None:
         return _reply_refused(thread, form, status)
     draft_saved(f"reply-thread-{thread.id}")
-    flash("Your reply is posted.", "success")
+    if post.is_held:
+        flash("Thank you. Your reply waits for a moderator to approve it; then everyone sees it.",
+              "success")  # fmt: skip
+    else:
+        flash("Your reply is posted.", "success")
     if htmx:
         return _reply_sent(thread, post, form.after.data or post.id - 1)
     return redirect(_post_url(post))
@@ -193,7 +216,8 @@ def _reply_sent(thread, post, after: int):
 
 
 def _post_url(post) -> str:
-    page = discussions.page_of(post)
+    # Posts waiting for approval are shown to their author at the end of the last page.
+    page = discussions.last_page(post.thread) if post.is_held else discussions.page_of(post)
     return url_for(".thread", thread_id=post.thread_id, page=page, _anchor=f"post-{post.id}")
 
 

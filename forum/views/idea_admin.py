@@ -61,6 +61,8 @@ def merge(idea_id: int):
 @bp.route("/tags", methods=["GET", "POST"])
 @moderator_required
 def tags():
+    if current_user.is_regional_moderator:
+        abort(404)  # the list is the whole network's: national moderators keep it
     form = TagForm()
     if form.validate_on_submit():
         try:
@@ -99,7 +101,7 @@ def vote_budget():
     form = BudgetForm(data={"budget": voting.budget()} if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            voting.set_budget(form.budget.data)
+            voting.set_budget(form.budget.data, actor=current_user)
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:

@@ -112,8 +112,15 @@ def show(idea_id: int):
 
 
 def idea_page(idea_id: int, status: int = 200, **forms):
-    """The idea with its response, votes, history and comments (forms as given, or empty)."""
-    idea = _visible(idea_id)
+    """The idea with its response, votes, history and comments (forms as given, or empty).
+    An idea hidden by a moderator says so to members."""
+    try:
+        idea = ideas.visible_idea(current_user, idea_id)
+    except NotFound:
+        hidden = ideas.hidden_idea(current_user, idea_id)
+        if hidden is None:
+            abort(404)
+        return render_template("ideas/hidden.html", idea=hidden)
     if idea.merged_into_id:
         flash("The idea you opened was merged into this one, where the talk goes on.", "info")
         return redirect(url_for("ideas.show", idea_id=idea.merged_into_id))
@@ -125,7 +132,7 @@ def idea_page(idea_id: int, status: int = 200, **forms):
         "form": forms.get("form") or CommentForm(),
         **_voting([idea]),
     }
-    if current_user.is_moderator:
+    if current_user.is_moderator and current_user.moderates(idea.region_id):
         context["status_form"] = forms.get("status_form") or StatusForm(
             data={"status": idea.status.value}
         )

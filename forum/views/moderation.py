@@ -1,26 +1,79 @@
-"""Moderators' tools: the queue of applications, and invitation links."""
+"""Moderators' tools: the review queue, applications, and invitation links. Members get 404.
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+The queue page is made of one partial per section, each also served alone (for live updates):
+``GET /moderation/queue/<urgent|reports|held|applications>`` returns ``<section
+id="queue-<name>">``; one row alone comes from ``GET /moderation/cases/<id>/row``
+(``id="report-<kind>-<target id>"``) or ``GET /moderation/held/<post id>/row``
+(``id="held-<post id>"``); the badge from ``GET /moderation/badge`` (``#moderation-badge``).
+Every one of them goes through the moderator's regions.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.extensions import htmx
 from forum.forms import add_errors, region_choices
 from forum.forms.membership import DecisionForm, InvitationForm
 from forum.permissions import moderator_required
-from forum.services import membership
-from forum.services.errors import Conflict, NotFound, ValidationFailed
+from forum.services import membership, queue, site
+from forum.services.errors import Conflict, NotFound, OutOfScope, ValidationFailed
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
-@bp.get("/applications")
+def section_context(name: str) -> dict:
+    """What one section of the queue shows, for the signed-in moderator."""
+    if name in ("urgent", "reports"):
+        rows = queue.case_rows(current_user, urgent=name == "urgent")
+        context = {"rows": rows}
+        if name == "urgent" and rows:
+            context["contacts"] = site.crisis_contacts()
+        return context
+    if name == "held":
+        return {"rows": queue.held_rows(current_user)}
+    return {"applications": queue.applications(current_user), "form": DecisionForm()}
+
+
+@bp.get("/", endpoint="queue")
 @moderator_required
-def applications():
+def queue_page():
+    sections = {name: section_context(name) for name in queue.SECTIONS}
+    return render_template("moderation/queue.html", sections=sections)
+
+
+@bp.get("/queue/<any(urgent, reports, held, applications):name>")
+@moderator_required
+def section(name: str):
+    return render_template(f"moderation/_queue_{name}.html", **section_context(name))
+
+
+@bp.get("/cases/<int:case_id>/row")
+@moderator_required
+def case_row(case_id: int):
+    row = queue.case_row(current_user, case_id)
+    if row.case.is_open:
+        return render_template("moderation/_case.html", row=row)
+    who = row.case.handled_by.display_name if row.case.handled_by else "A moderator"
     return render_template(
-        "moderation/applications.html",
-        applications=membership.pending_applications(),
-        form=DecisionForm(),
+        "moderation/_handled.html",
+        row_id=row.dom_id,
+        by=who,
+        at=row.case.handled_at,
+        what=row.case.outcome or row.case.state.value,
     )
+
+
+@bp.get("/held/<int:post_id>/row")
+@moderator_required
+def held_row(post_id: int):
+    return render_template("moderation/_held.html", row=queue.held_row(current_user, post_id))
+
+
+@bp.get("/badge")
+@moderator_required
+def badge():
+    """Live: what waits in the queue, for the badge in every moderator's navigation."""
+    return render_template("moderation/_badge.html")
 
 
 @bp.get("/applications/updates")
@@ -30,17 +83,25 @@ def application_updates():
     shown = [int(i) for i in request.args.getlist("shown") if i.isdigit()]
     return render_template(
         "moderation/_updates.html",
-        applications=membership.pending_applications(after=request.args.get("after", 0, int)),
-        decided=membership.no_longer_waiting(shown),
-        waiting=membership.pending_count(),
+        applications=membership.pending_applications(
+            current_user, after=request.args.get("after", 0, int)
+        ),
+        decided=membership.no_longer_waiting(current_user, shown),
+        waiting=queue.counts(current_user).applications,
     )
 
 
-@bp.get("/badge")
+# --- applications -------------------------------------------------------------------------------
+
+
+@bp.get("/applications")
 @moderator_required
-def badge():
-    """Live: the number of applications waiting, for the badge in every moderator's navigation."""
-    return render_template("moderation/_badge.html")
+def applications():
+    return render_template(
+        "moderation/applications.html",
+        applications=membership.pending_applications(current_user),
+        form=DecisionForm(),
+    )
 
 
 @bp.post("/applications/<int:member_id>/<any(approve, reject):decision>")
@@ -53,6 +114,8 @@ def decide(member_id: int, decision: str):
         applicant = membership.decide(
             current_user, member_id, approve=decision == "approve", message=form.message.data
         )
+    except OutOfScope:
+        abort(404)
     except (Conflict, NotFound, ValidationFailed) as exc:
         flash(str(exc), "warning")
     else:
@@ -61,9 +124,16 @@ def decide(member_id: int, decision: str):
             f"{applicant.display_name}'s application was {verb}. They have been emailed.", "success"
         )
     if htmx:
-        # The row leaves the queue; the message and the count are updated out of band.
-        return render_template("moderation/_decided.html", waiting=membership.pending_count())
+        # The row leaves the queue; the message and the counts are updated out of band.
+        return render_template(
+            "moderation/_decided.html",
+            waiting=len(membership.pending_applications(current_user)),
+            queue_counts=queue.counts(current_user),
+        )
     return redirect(url_for("moderation.applications"))
+
+
+# --- invitations --------------------------------------------------------------------------------
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
@@ -99,7 +169,7 @@ def invitations():
 @moderator_required
 def revoke_invitation(invitation_id: int):
     try:
-        membership.revoke_invitation(invitation_id)
+        membership.revoke_invitation(invitation_id, actor=current_user)
     except NotFound as exc:
         flash(str(exc), "warning")
     else:

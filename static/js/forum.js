@@ -117,3 +117,15 @@
     area.setSelectionRange(area.value.length, area.value.length);
   });
 })();
+
+// A small form or message opened in place (the report form, its thanks): move focus to it, so
+// keyboard and screen reader users land where the page changed.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:load", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.querySelector || elt === document.body) { return; }
+    var spot = elt.matches("[data-focus-on-load]") ? elt : elt.querySelector("[data-focus-on-load]");
+    if (spot) { spot.focus(); }
+  });
+})();

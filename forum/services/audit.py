@@ -1,0 +1,278 @@
+"""The audit log: every moderation and administration action, who did it, when, on what, why,
+and the state before and after.
+
+``record`` is the one way in. Services call it inside their own transaction, so an action and
+its entry are saved together or not at all. There is no way to change or remove an entry:
+the app offers none, and the model refuses updates and deletes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+
+from forum.extensions import db
+from forum.models import AuditEntry, Member, Role, utcnow
+from forum.services.errors import AlreadyHandled, Conflict
+
+PER_PAGE = 50
+AUTOMATIC = "automatic"  # the "who" filter for what the app did by itself (or the command line)
+
+# Every action the log knows, with how it reads ("Kenny hid a post").
+ACTIONS = {
+    "report.dismiss": "dismissed reports",
+    "content.hide": "hid",
+    "content.auto_hide": "hid after reports",
+    "content.restore": "restored",
+    "post.warnings": "changed the content warnings of",
+    "post.approve": "approved",
+    "post.reject": "turned down",
+    "thread.lock": "locked",
+    "thread.unlock": "unlocked",
+    "thread.pin": "pinned",
+    "thread.unpin": "unpinned",
+    "thread.move": "moved",
+    "member.warn": "sent a message to",
+    "member.suspend": "suspended",
+    "member.lift": "lifted the suspension of",
+    "member.suspension_ended": "ended the suspension (time up) of",
+    "application.approve": "approved the application of",
+    "application.reject": "turned down the application of",
+    "invitation.create": "created",
+    "invitation.revoke": "revoked",
+    "role.change": "changed the role of",
+    "moderator.regions": "changed the regions of",
+    "region.add": "added",
+    "region.rename": "renamed",
+    "region.archive": "archived",
+    "region.restore": "restored",
+    "region.move": "moved",
+    "forum.add": "added",
+    "forum.edit": "changed",
+    "forum.archive": "archived",
+    "forum.restore": "restored",
+    "forum.move": "moved",
+    "settings.update": "changed",
+    "moderation_settings.update": "changed",
+    "crisis_contact.add": "added",
+    "crisis_contact.edit": "changed",
+    "crisis_contact.delete": "removed",
+    "crisis_contact.move": "moved",
+    "content_warning.add": "added",
+    "content_warning.rename": "renamed",
+    "content_warning.archive": "archived",
+    "content_warning.restore": "restored",
+    "content_warning.move": "moved",
+    "idea.status": "changed the status of",
+    "idea.merge": "merged",
+    "idea_tag.add": "added",
+    "idea_tag.rename": "renamed",
+    "idea_tag.remove": "removed",
+    "vote_budget.set": "set",
+}
+
+KINDS = {
+    "post": "Posts",
+    "thread": "Threads",
+    "idea": "Ideas",
+    "comment": "Comments on ideas",
+    "member": "Members",
+    "report": "Reports",
+    "application": "Applications",
+    "invitation": "Invitations",
+    "region": "Regions",
+    "forum": "Forums",
+    "settings": "Settings",
+    "crisis_contact": "Crisis contacts",
+    "content_warning": "Content warnings",
+    "idea_tag": "Idea tags",
+}
+
+
+def record(
+    actor: Member | None,
+    action: str,
+    target_kind: str,
+    target_id: int | None = None,
+    *,
+    summary: str = "",
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    """Add an entry for ``action`` to the caller's transaction (the caller commits).
+
+    ``actor`` None means the app did it by itself. ``summary`` says what it was on, in words a
+    moderator recognises ("Ahmed's post in “Hello”").
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        target_kind=target_kind,
+        target_id=target_id,
+        summary=summary[:300],
+        reason=reason or "",
+        before=_plain(before),
+        after=_plain(after),
+        created_at=utcnow(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _plain(state: dict | None) -> dict | None:
+    """JSON-friendly values: datetimes as ISO text, sets as sorted lists."""
+    if state is None:
+        return None
+    out = {}
+    for key, value in state.items():
+        if isinstance(value, datetime):
+            value = value.isoformat(timespec="seconds")
+        elif isinstance(value, set | frozenset | tuple):
+            value = sorted(value)
+        elif hasattr(value, "value"):  # enums
+            value = value.value
+        out[key] = value
+    return out
+
+
+def latest_for(target_kind: str, target_id: int, actions: tuple[str, ...]) -> AuditEntry | None:
+    """The newest entry of one of ``actions`` on a thing (to say who acted first)."""
+    return db.session.scalar(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.target_kind == target_kind,
+            AuditEntry.target_id == target_id,
+            AuditEntry.action.in_(actions),
+        )
+        .options(so.joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
+def conflict(target_kind: str, target_id: int, actions: tuple[str, ...]) -> Conflict:
+    """The error for a change someone else made first: who did what, when (from the log)."""
+    entry = latest_for(target_kind, target_id, actions)
+    if entry is None:
+        return Conflict("This has already changed. Reload the page to see it as it is now.")
+    who = entry.actor.display_name if entry.actor else "The system"
+    label = ACTIONS[entry.action].removesuffix(" after reports")
+    return AlreadyHandled(
+        who, entry.created_at, f"{label} {'them' if target_kind == 'member' else 'it'}"
+    )
+
+
+def history(target_kind: str, target_id: int, limit: int = 50) -> list[AuditEntry]:
+    """What was done to one thing, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEntry)
+            .where(AuditEntry.target_kind == target_kind, AuditEntry.target_id == target_id)
+            .options(so.joinedload(AuditEntry.actor))
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+# --- reading the log --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """The filters of the log page, as read from the address (unknown values are ignored)."""
+
+    actor: str = ""  # a member id, AUTOMATIC, or "" for anyone
+    action: str = ""
+    kind: str = ""
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> LogFilter:
+        actor = args.get("actor", "")
+        action = args.get("action", "")
+        kind = args.get("kind", "")
+        page = args.get("page", "")
+        return cls(
+            actor=actor if actor == AUTOMATIC or (actor.isdigit() and len(actor) < 10) else "",
+            action=action if action in ACTIONS else "",
+            kind=kind if kind in KINDS else "",
+            since=_date(args.get("since", "")),
+            until=_date(args.get("until", "")),
+            page=int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.actor or self.action or self.kind or self.since or self.until)
+
+    def args(self, **changes) -> dict:
+        values = {
+            "actor": self.actor,
+            "action": self.action,
+            "kind": self.kind,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "page": self.page if self.page != 1 else "",
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of ``day`` where the network is (the dates people type are local)."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def entries(log_filter: LogFilter) -> Pagination:
+    """One page of the log, newest first, filtered."""
+    stmt = sa.select(AuditEntry).options(so.joinedload(AuditEntry.actor))
+    if log_filter.actor == AUTOMATIC:
+        stmt = stmt.where(AuditEntry.actor_id.is_(None))
+    elif log_filter.actor:
+        stmt = stmt.where(AuditEntry.actor_id == int(log_filter.actor))
+    if log_filter.action:
+        stmt = stmt.where(AuditEntry.action == log_filter.action)
+    if log_filter.kind:
+        stmt = stmt.where(AuditEntry.target_kind == log_filter.kind)
+    if log_filter.since:
+        stmt = stmt.where(AuditEntry.created_at >= _day_start(log_filter.since))
+    if log_filter.until:
+        stmt = stmt.where(AuditEntry.created_at < _day_start(log_filter.until + timedelta(days=1)))
+    return db.paginate(
+        stmt.order_by(AuditEntry.id.desc()),
+        page=log_filter.page,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+
+
+def actors() -> list[Member]:
+    """Moderators and administrators, and anyone else who appears in the log, by name."""
+    in_log = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
+    return list(
+        db.session.scalars(
+            sa.select(Member)
+            .where(sa.or_(Member.role != Role.MEMBER, Member.id.in_(in_log)))
+            .order_by(Member.display_name, Member.id)
+        )
+    )

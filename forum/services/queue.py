@@ -1,0 +1,264 @@
+"""The moderators' one review queue: open reports (urgent ones first), posts waiting for
+approval, and applications, each limited to the moderator's regions.
+
+Every section is a fixed number of queries however long it is (cases, their reports, then one
+query per kind of thing reported), and ``counts`` is one query for the badge on every page.
+Rows are found by id too (``case_row``, ``held_row``), for pages that update one row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from forum.extensions import db
+from forum.models import (
+    CaseState,
+    Forum,
+    Member,
+    MemberStatus,
+    ModerationCase,
+    Post,
+    Report,
+    ReportReason,
+    TargetKind,
+    Thread,
+)
+from forum.services import membership, scope, targets
+from forum.services.errors import NotFound
+from forum.services.targets import Target
+
+SECTION_LIMIT = 100
+SECTIONS = ("urgent", "reports", "held", "applications")
+
+
+@dataclass
+class Counts:
+    urgent: int = 0
+    reports: int = 0  # not urgent
+    held: int = 0
+    applications: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.urgent + self.reports + self.held + self.applications
+
+
+class LazyCounts:
+    """The badge's counts, asked for only when a page shows them (partials never do)."""
+
+    def __init__(self, moderator: Member | None):
+        self._moderator = moderator
+
+    @cached_property
+    def _counts(self) -> Counts:
+        if self._moderator is None or not self._moderator.is_moderator:
+            return Counts()
+        return counts(self._moderator)
+
+    def __getattr__(self, name: str):
+        return getattr(self._counts, name)
+
+
+def _open_cases(moderator: Member) -> list:
+    return [
+        ModerationCase.state == CaseState.OPEN,
+        scope.moderated_clause(moderator, ModerationCase.region_id),
+    ]
+
+
+def _held_posts(moderator: Member) -> sa.Select:
+    return (
+        sa.select(Post)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Forum, Forum.id == Thread.forum_id)
+        .where(
+            Post.held_at.is_not(None),
+            Post.hidden_at.is_(None),
+            scope.moderated_clause(moderator, Forum.region_id),
+        )
+    )
+
+
+def _applications(moderator: Member) -> list:
+    return [
+        Member.status == MemberStatus.PENDING,
+        scope.moderated_clause(moderator, Member.region_id),
+    ]
+
+
+def counts(moderator: Member) -> Counts:
+    """How many of each wait for this moderator: one query."""
+
+    def count(model, *conditions):
+        return sa.select(sa.func.count()).select_from(model).where(*conditions).scalar_subquery()
+
+    held = _held_posts(moderator).with_only_columns(sa.func.count(Post.id)).scalar_subquery()
+    row = db.session.execute(
+        sa.select(
+            count(ModerationCase, *_open_cases(moderator), ModerationCase.urgent.is_(True)),
+            count(ModerationCase, *_open_cases(moderator), ModerationCase.urgent.is_(False)),
+            held,
+            count(Member, *_applications(moderator)),
+        )
+    ).one()
+    return Counts(*row)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseRow:
+    """One thing reported: its case, what it is (None if it no longer exists), and the reports
+    of this round, oldest first."""
+
+    case: ModerationCase
+    target: Target | None
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[tuple[ReportReason, int]]:
+        """Each reason given, with how many gave it, safety first."""
+        tally = Counter(r.reason for r in self.reports)
+        return [(reason, tally[reason]) for reason in ReportReason if tally[reason]]
+
+    @property
+    def notes(self) -> list[Report]:
+        return [r for r in self.reports if r.note]
+
+    @property
+    def dom_id(self) -> str:
+        return f"report-{self.case.target_kind.value}-{self.case.target_id}"
+
+
+def case_rows(moderator: Member, *, urgent: bool) -> list[CaseRow]:
+    """Open cases in the moderator's regions, urgent or not, the most recently reported first."""
+    cases = list(
+        db.session.scalars(
+            sa.select(ModerationCase)
+            .where(*_open_cases(moderator), ModerationCase.urgent.is_(urgent))
+            .options(so.joinedload(ModerationCase.handled_by))
+            .order_by(ModerationCase.last_report_at.desc(), ModerationCase.id.desc())
+            .limit(SECTION_LIMIT)
+        )
+    )
+    return _rows(cases, open_only=True)
+
+
+def case_row(moderator: Member, case_id: int) -> CaseRow:
+    """One case, open or handled (a handled one shows who handled it); NotFound outside the
+    moderator's regions."""
+    case = db.session.scalar(
+        sa.select(ModerationCase)
+        .where(
+            ModerationCase.id == case_id,
+            scope.moderated_clause(moderator, ModerationCase.region_id),
+        )
+        .options(so.joinedload(ModerationCase.handled_by))
+    )
+    if case is None:
+        raise NotFound("Those reports do not exist.")
+    return _rows([case], open_only=case.is_open)[0]
+
+
+def open_case_for(moderator: Member, target: Target) -> CaseRow | None:
+    """The open case of a thing, with its reports, if there is one."""
+    case = db.session.scalar(
+        sa.select(ModerationCase).where(
+            ModerationCase.target_kind == target.kind,
+            ModerationCase.target_id == target.id,
+            ModerationCase.state == CaseState.OPEN,
+        )
+    )
+    if case is None or not moderator.moderates(case.region_id):
+        return None
+    row = _rows([case], open_only=True, known={(target.kind, target.id): target})
+    return row[0]
+
+
+def _rows(
+    cases: list[ModerationCase], *, open_only: bool, known: dict | None = None
+) -> list[CaseRow]:
+    if not cases:
+        return []
+    query = (
+        sa.select(Report)
+        .where(Report.case_id.in_([c.id for c in cases]))
+        .options(so.joinedload(Report.reporter))
+        .order_by(Report.id)
+    )
+    if open_only:
+        query = query.where(Report.state == CaseState.OPEN)
+    reports: dict[int, list[Report]] = {}
+    for report in db.session.scalars(query):
+        reports.setdefault(report.case_id, []).append(report)
+    found = dict(known or {})
+    wanted: dict[TargetKind, set[int]] = {}
+    for case in cases:
+        if (case.target_kind, case.target_id) not in found:
+            wanted.setdefault(case.target_kind, set()).add(case.target_id)
+    for kind, ids in wanted.items():
+        for target_id, target in targets.load_many(kind, ids).items():
+            found[(kind, target_id)] = target
+    return [
+        CaseRow(c, found.get((c.target_kind, c.target_id)), reports.get(c.id, [])) for c in cases
+    ]
+
+
+# --- posts waiting for approval -----------------------------------------------------------------
+
+
+@dataclass
+class HeldRow:
+    target: Target
+
+    @property
+    def post(self) -> Post:
+        return self.target.opening if self.target.kind == TargetKind.THREAD else self.target.obj
+
+    @property
+    def dom_id(self) -> str:
+        return f"held-{self.post.id}"
+
+
+def _held_row(post: Post) -> HeldRow:
+    if post.thread.first_post_id == post.id:
+        return HeldRow(Target(TargetKind.THREAD, post.thread, opening=post))
+    return HeldRow(Target(TargetKind.POST, post))
+
+
+def _with_details(query: sa.Select) -> sa.Select:
+    return query.options(
+        so.contains_eager(Post.thread).contains_eager(Thread.forum),
+        so.joinedload(Post.author),
+        so.selectinload(Post.warnings),
+    )
+
+
+def held_rows(moderator: Member) -> list[HeldRow]:
+    """Posts and threads waiting for approval in the moderator's regions, oldest first."""
+    query = _with_details(_held_posts(moderator)).order_by(Post.id).limit(SECTION_LIMIT)
+    return [_held_row(post) for post in db.session.scalars(query).unique()]
+
+
+def held_row(moderator: Member, post_id: int) -> HeldRow:
+    """One post waiting for approval; NotFound when it no longer waits, or is not theirs."""
+    query = _with_details(_held_posts(moderator)).where(Post.id == post_id)
+    post = db.session.scalars(query).unique().first()
+    if post is None:
+        raise NotFound("This post no longer waits for approval.")
+    return _held_row(post)
+
+
+# --- applications -------------------------------------------------------------------------------
+
+
+def applications(moderator: Member) -> list[Member]:
+    """Applications from the moderator's regions, the longest waiting first, with their
+    consents (one query more, whatever their number)."""
+    return membership.pending_applications(moderator, limit=SECTION_LIMIT)

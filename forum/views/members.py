@@ -1,0 +1,64 @@
+"""Members as other members see them (a small page: name, region, role), muting, and the
+messages a member has had from the moderators."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum.extensions import db
+from forum.models import Member, MemberStatus
+from forum.services import mutes, sanctions
+from forum.services.errors import NotFound, ValidationFailed
+from forum.views import safe_next
+
+bp = Blueprint("members", __name__)
+
+
+def _member(member_id: int) -> Member:
+    """An active member (moderators also see suspended ones); 404 for anyone else."""
+    found = db.session.get(Member, member_id)
+    shown = (
+        (MemberStatus.ACTIVE, MemberStatus.SUSPENDED)
+        if current_user.is_moderator
+        else (MemberStatus.ACTIVE,)
+    )
+    if found is None or found.status not in shown:
+        abort(404)
+    return found
+
+
+@bp.get("/members/<int:member_id>")
+def show(member_id: int):
+    person = _member(member_id)
+    return render_template(
+        "members/show.html",
+        person=person,
+        muted=mutes.is_muted(current_user, person.id),
+        moderates=current_user.moderates(person.region_id),
+    )
+
+
+@bp.post("/members/<int:member_id>/<any(mute, unmute):action>")
+def mute(member_id: int, action: str):
+    try:
+        if action == "mute":
+            person = mutes.mute(current_user, member_id)
+            flash(f"You muted {person.display_name}. Their posts are folded away for you; "
+                  "they are not told.", "success")  # fmt: skip
+        else:
+            mutes.unmute(current_user, member_id)
+            flash("Unmuted: you see their posts as before.", "success")
+    except NotFound:
+        abort(404)
+    except ValidationFailed as exc:
+        flash(str(exc), "warning")
+    return redirect(safe_next(request.form.get("next")) or url_for(".show", member_id=member_id))
+
+
+@bp.get("/messages")
+def messages():
+    """Messages from the moderators; opening the page marks them read."""
+    found = sanctions.messages(current_user)
+    unread = current_user.unread_messages
+    html = render_template("members/messages.html", messages=found, unread=unread)
+    sanctions.mark_read(current_user)
+    return html

@@ -1,0 +1,192 @@
+"""Regional moderators: Isla moderates Highland only. She sees and handles Highland's reports,
+posts waiting and applications, and gets "not found" for every action anywhere else, in the
+service layer whatever the page showed. National moderators and administrators moderate
+everything."""
+
+import pytest
+import sqlalchemy as sa
+
+from forum.extensions import db
+from forum.models import AuditEntry, Member, MemberStatus, Post, Thread
+from forum.services import idea_moderation, membership, moderation, site
+from forum.services.errors import OutOfScope
+from tests import factories
+
+
+@pytest.fixture
+def world(app):
+    """A reported thread and reply in Highland's forum, in Lothian's, and in a national forum;
+    an idea and a member from each place; applications from Highland and Lothian."""
+    with app.test_request_context():
+        factories.forum("Introductions")
+        made = {}
+        for place, slug, region in (("highland", "highland", "Highland"),
+                                    ("lothian", "lothian", "Lothian"),
+                                    ("national", "introductions", None)):  # fmt: skip
+            author = factories.member(display_name=f"Author {place}", region_name=region)
+            reporter = factories.member(region_name=region)
+            thread = factories.thread(author, slug, title=f"Thread in {place}")
+            reply = factories.reply(reporter, thread.id, f"Reply in {place}").id
+            idea = factories.idea(author, f"Idea for {place}", region_name=region)
+            comment = factories.comment(reporter, idea.id, f"Comment in {place}")
+            factories.report(reporter, "thread", thread.id, "unkind")
+            factories.report(author, "post", reply, "spam")
+            factories.report(author, "member", reporter.id, "unkind")
+            factories.report(author, "comment", comment.id, "spam")
+            made[place] = {"thread": thread.id, "post": reply, "idea": idea.id,
+                           "comment": comment.id, "member": reporter.id}  # fmt: skip
+        for region in ("Highland", "Lothian"):
+            made[region] = factories.member(status="pending", region_name=region,
+                                            display_name=f"Applicant {region}").id  # fmt: skip
+    return made
+
+
+def test_the_queue_shows_only_her_regions(app, world, regional_client, moderator_client):
+    page = regional_client.get("/moderation/").get_data(as_text=True)
+    assert "Thread in highland" in page and "Applicant Highland" in page
+    for other in ("Thread in lothian", "Thread in national", "Applicant Lothian"):
+        assert other not in page, other
+    assert "Applicant Lothian" in moderator_client.get("/moderation/").get_data(as_text=True)
+    badge = regional_client.get("/ideas/mine").get_data(as_text=True)
+    assert 'id="moderation-badge" class="badge">5<' in badge  # 4 reported things, 1 application
+
+
+ACTIONS = [
+    ("thread", "hide", {"reason": "x"}), ("thread", "lock", {}), ("thread", "pin", {}),
+    ("thread", "warnings", {"warnings": []}), ("thread", "restore", {}),
+    ("post", "hide", {"reason": "x"}), ("post", "dismiss", {}), ("idea", "hide", {"reason": "x"}),
+    ("comment", "hide", {"reason": "x"}), ("member", "warn", {"message": "x"}),
+    ("member", "suspend", {"period": "day", "reason": "x"}), ("member", "lift", {}),
+    ("thread", "move", {"forum_id": 1}), ("post", "approve", {}), ("post", "reject", {}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "action", "params"), ACTIONS)
+def test_every_action_outside_her_regions_is_refused_in_the_service(
+    app, world, regional_moderator, kind, action, params
+):
+    with app.test_request_context():
+        for place in ("lothian", "national"):
+            target_id = world[place][kind]
+            case = factories.open_case(kind, target_id)
+            with pytest.raises(OutOfScope):
+                moderation.act(regional_moderator, kind, target_id, action, params,
+                               case_id=case.id if case else None)  # fmt: skip
+        assert db.session.scalar(
+            sa.select(sa.func.count()).select_from(AuditEntry)
+            .where(AuditEntry.target_kind.in_(["post", "thread", "idea", "comment", "member"]))
+        ) == 0  # fmt: skip
+
+
+@pytest.mark.parametrize("place", ["lothian", "national"])
+def test_and_answered_not_found_by_every_page(app, world, regional_client, place):
+    for kind in ("thread", "post", "idea", "comment", "member"):
+        target_id = world[place][kind]
+        assert regional_client.get(f"/moderation/{kind}/{target_id}").status_code == 404
+        for action in ("hide", "dismiss", "warn", "suspend", "lock"):
+            response = regional_client.submit(
+                f"/moderation/{kind}/{target_id}/{action}",
+                {"reason": "x", "message": "x", "period": "day"},
+            )
+            assert response.status_code == 404, (kind, action)
+    with app.app_context():
+        case = factories.open_case("thread", world[place]["thread"])
+    assert regional_client.get(f"/moderation/cases/{case.id}/row").status_code == 404
+    with app.app_context():
+        assert db.session.get(Thread, world[place]["thread"]).hidden_at is None
+        assert db.session.get(Member, world[place]["member"]).is_member
+
+
+def test_inside_her_region_everything_works(app, world, regional_client):
+    highland = world["highland"]
+    with app.app_context():
+        case = factories.open_case("post", highland["post"])
+    response = regional_client.submit(
+        f"/moderation/post/{highland['post']}/hide", {"reason": "Spam", "case": case.id}
+    )
+    assert response.status_code == 302
+    regional_client.submit(f"/moderation/member/{highland['member']}/suspend",
+                           {"period": "day", "reason": "Spam again"})  # fmt: skip
+    with app.app_context():
+        assert db.session.get(Post, highland["post"]).hidden_at is not None
+        assert db.session.get(Member, highland["member"]).status == MemberStatus.SUSPENDED
+
+
+def test_applications_from_other_regions_cannot_be_decided(app, world, regional_moderator,
+                                                          regional_client):  # fmt: skip
+    response = regional_client.submit(f"/moderation/applications/{world['Lothian']}/approve", {})
+    assert response.status_code == 404
+    with app.test_request_context():
+        with pytest.raises(OutOfScope):
+            membership.decide(regional_moderator, world["Lothian"], approve=True)
+        assert db.session.get(Member, world["Lothian"]).status == MemberStatus.PENDING
+    page = regional_client.get("/moderation/applications").get_data(as_text=True)
+    assert "Applicant Highland" in page and "Applicant Lothian" not in page
+    response = regional_client.submit(f"/moderation/applications/{world['Highland']}/approve", {})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Member, world["Highland"]).is_member
+
+
+def test_ideas_of_other_regions_cannot_be_answered_or_merged(app, world, regional_moderator,
+                                                            regional_client):  # fmt: skip
+    with app.test_request_context():
+        for place in ("lothian", "national"):
+            with pytest.raises(OutOfScope):
+                idea_moderation.change_status(regional_moderator, world[place]["idea"], "planned")
+            with pytest.raises(OutOfScope):
+                idea_moderation.merge(regional_moderator, world[place]["idea"],
+                                      world["highland"]["idea"])  # fmt: skip
+        with pytest.raises(OutOfScope):
+            idea_moderation.save_tag(regional_moderator, "Highland events")
+    response = regional_client.submit(f"/ideas/{world['lothian']['idea']}/status",
+                                      {"status-status": "planned"})  # fmt: skip
+    assert response.status_code == 404
+    own = regional_client.get(f"/ideas/{world['highland']['idea']}").get_data(as_text=True)
+    other = regional_client.get(f"/ideas/{world['lothian']['idea']}").get_data(as_text=True)
+    assert "For moderators" in own and "For moderators" not in other
+    assert regional_client.get("/ideas/tags").status_code == 404
+
+
+def test_a_thread_cannot_be_moved_out_to_a_forum_she_does_not_moderate(app, world, regional_client):
+    with app.app_context():
+        national = factories.forum("Introductions").id
+    response = regional_client.submit(
+        f"/moderation/thread/{world['highland']['thread']}/move", {"forum_id": national}
+    )
+    assert response.status_code == 404
+    page = regional_client.get(f"/moderation/thread/{world['highland']['thread']}")
+    assert "Introductions" not in page.get_data(as_text=True).split("Move the thread")[0][-800:]
+
+
+def test_she_reads_hidden_content_of_her_region_only(app, world, regional_client, moderator):
+    with app.test_request_context():
+        for place in ("highland", "lothian"):
+            factories.act(moderator, "post", world[place]["post"], "hide", reason="Spam")
+    own = regional_client.get(f"/threads/{world['highland']['thread']}?page=1").get_data(
+        as_text=True
+    )
+    other = regional_client.get(f"/threads/{world['lothian']['thread']}?page=1").get_data(
+        as_text=True
+    )
+    assert "Reply in highland" in own
+    assert "Reply in lothian" not in other and "hidden by a moderator" in other
+
+
+def test_administrators_choose_a_moderators_regions_and_it_is_logged(app, admin_client):
+    with app.app_context():
+        kenny = factories.member(display_name="Kenny", role="moderator")
+        ids = [factories.region("Highland").id, factories.region("Lothian").id]
+    admin_client.submit(f"/admin/members/{kenny.id}/regions", {"regions": ids})
+    page = admin_client.get("/admin/members").get_data(as_text=True)
+    assert "Lothian, Highland" in page or "Highland, Lothian" in page
+    with app.app_context():
+        person = db.session.get(Member, kenny.id)
+        assert {r.name for r in person.moderated_regions} == {"Highland", "Lothian"}
+        entry = db.session.scalar(sa.select(AuditEntry).where(
+            AuditEntry.action == "moderator.regions"))  # fmt: skip
+        assert entry.before == {"regions": []} and sorted(entry.after["regions"]) == sorted(ids)
+        site.set_role(kenny.id, factories.Role.MEMBER)
+        assert db.session.get(Member, kenny.id).moderated_regions == []
+    response = admin_client.submit(f"/admin/members/{kenny.id}/regions", {"regions": ids})
+    assert response.status_code == 302  # no longer a moderator: refused with a message
