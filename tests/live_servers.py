@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 from flask import Flask
@@ -100,17 +101,28 @@ class AppProcess:
                 self.process.wait()
 
     def request(
-        self, method: str, path: str, session: Session | None = None, htmx: bool = False
+        self,
+        method: str,
+        path: str,
+        session: Session | None = None,
+        htmx: bool = False,
+        form: dict[str, str] | None = None,
     ) -> http.client.HTTPResponse:
-        """One request on a new connection; the response is read in full."""
+        """One request on a new connection (``form``: fields sent as a browser's form would,
+        with the session's CSRF token); the response is read in full."""
         headers = {"Host": "127.0.0.1"}
+        body = None
         if session:
             headers["Cookie"] = session.cookie
             headers["X-CSRFToken"] = session.csrf
         if htmx:
             headers["HX-Request"] = "true"
+        if form is not None:
+            fields = {**form, **({"csrf_token": session.csrf} if session else {})}
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
-        conn.request(method, path, headers=headers)
+        conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         response.body = response.read().decode()
         conn.close()

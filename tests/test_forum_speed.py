@@ -46,12 +46,18 @@ def _grow(app, thread_id, people, replies: int, threads: int) -> None:
 def _pages(thread_id, last_page):
     """name: (url, url the reader opens first, uncounted, or None)."""
     thread = f"/threads/{thread_id}"
+    shown = "&".join(f"shown={n}:000000000000" for n in range(1, 26))  # a page catching up
     return {
         "forum index": ("/", None),
         "forum page": ("/forums/introductions", None),
         "thread page": (f"{thread}?page=1", None),
         "last page of the thread": (f"{thread}?page={last_page}", None),
         "posts after (partial)": (f"{thread}/posts?after=0", None),
+        "posts after, catching up (partial)": (f"{thread}/posts?after=0&{shown}", None),
+        "threads with new posts (partial)": (
+            f"/forums/introductions/threads?after=0&{shown}",
+            None,
+        ),
         "opening a thread never opened": (thread, None),
         "opening where one left off": (thread, f"{thread}?page=1"),
     }

@@ -16,7 +16,7 @@ SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "#", "?")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
 OUR_HTMX = {
     "hx-get", "hx-post", "hx-target", "hx-swap", "hx-trigger", "hx-include", "hx-sync",
-    "hx-headers", "hx-disable", "hx-swap-oob",
+    "hx-headers", "hx-disable", "hx-swap-oob", "hx-ext", "hx-disinherit",
 }  # fmt: skip
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "svg", "math", "style", "base", "img", "video",
                   "audio", "frame", "frameset", "applet", "template"}  # fmt: skip

@@ -376,7 +376,7 @@ def test_member_comments_in_markdown_and_the_count_follows(app, member, member_c
     assert "Your comment is posted." in page
     assert '<article class="comment" id="comment-1"' in page
     assert "<p>I'd come <em>monthly</em></p>" in page
-    assert "Comments (1)" in page
+    assert f'Comments (<span id="idea-{idea.id}-comment-count">1</span>)' in page
     assert f'data-keys="idea-{idea.id}-comment"' in page
     stored = _stored(app, idea.id)
     assert stored.comment_count == 1 and stored.trending_score > before

@@ -55,6 +55,48 @@ def test_event_raised_in_one_process_reaches_a_stream_on_another(app, servers):
         stream.close()
 
 
+def test_a_reply_posted_through_one_process_reaches_a_reader_on_another(app, servers):
+    """The forums' own path: Isla replies through one app process; Ahmed's open thread page,
+    whose stream is held by the other, hears of it and fetches the reply there. Callum, of
+    another region, asks the second process for the Highland forum's topics: he hears nothing."""
+    with app.test_request_context():
+        ahmed = factories.member(display_name="Ahmed", region_name="Highland")
+        isla = factories.member(display_name="Isla", region_name="Highland")
+        callum = factories.member(display_name="Callum", region_name="Lothian")
+        highland = factories.forum(region_name="Highland", audience="region")
+        forum_id, slug = highland.id, highland.slug
+        thread = factories.thread(isla, slug, title="Inverness meet-up")
+    one, other = servers(), servers()
+    reader = EventStream(one, Session(ahmed), [f"thread:{thread.id}", f"forum:{forum_id}"])
+    outsider = EventStream(one, Session(callum), [f"thread:{thread.id}", "ideas"])
+    try:
+        reader.wait_for("live-heartbeat")
+        outsider.wait_for("live-heartbeat")
+        sent = other.request(
+            "POST",
+            f"/threads/{thread.id}/reply",
+            Session(isla),
+            form={"body": "See you by the river"},
+        )
+        assert sent.status == 302, sent.body
+        event = reader.wait_for(f"thread-{thread.id}")
+        assert event["data"] == f"thread:{thread.id}" and event["id"]
+        assert reader.wait_for(f"forum-{forum_id}")
+        posts = one.request(
+            "GET", f"/threads/{thread.id}/posts?after={thread.first_post_id}", Session(ahmed),
+            htmx=True,
+        )  # fmt: skip
+        assert posts.status == 200 and "by the river" in posts.body
+        # Callum's stream left the thread out: after the reply, only heartbeats
+        for _ in range(3):
+            assert outsider.next_event()["event"] == "live-heartbeat"
+        hidden = one.request("GET", f"/threads/{thread.id}/posts?after=0", Session(callum), True)
+        assert hidden.status == 404 and "river" not in hidden.body
+    finally:
+        reader.close()
+        outsider.close()
+
+
 def test_pages_are_served_while_200_streams_are_open(app, servers):
     with app.app_context():
         kenny = factories.member(display_name="Kenny", role="moderator")

@@ -166,6 +166,19 @@ def test_posts_after_returns_only_newer_posts_as_a_partial(app, long_thread, peo
     html = client.htmx_get(f"/threads/{long_thread}/posts?after={ids[-3]}").get_data(as_text=True)
     assert "<html" not in html
     assert [f'id="post-{i}"' in html for i in ids[-3:]] == [False, True, True]
+    # fetched is not read: they may wait behind "show them" (live updates)
+    assert _read_position(app, people[1], long_thread) is None
+
+
+def test_shown_new_posts_move_the_read_position_forward_only(app, long_thread, people, new_client):
+    client = sign_in_as(new_client(), people[1])
+    ids = _post_ids(app, long_thread)
+    read = f"/threads/{long_thread}/read"
+    assert client.submit(read, {"up_to": ids[-2]}, htmx=True).status_code == 204
+    assert _read_position(app, people[1], long_thread) == ids[-2]
+    client.submit(read, {"up_to": ids[0]}, htmx=True)  # never back
+    assert _read_position(app, people[1], long_thread) == ids[-2]
+    client.submit(read, {"up_to": ids[-1] + 1000}, htmx=True)  # never past the thread's end
     assert _read_position(app, people[1], long_thread) == ids[-1]
 
 

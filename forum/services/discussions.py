@@ -22,6 +22,12 @@ The rules, each enforced here and nowhere else:
   a new thread in the same forum) within ``posting.DUPLICATE_WINDOW`` is refused.
 - Counters change in the same transaction as the post, with ``x = x + 1`` statements, so
   concurrent replies leave them exact.
+
+Live updates (``live.py``), announced only when the change commits: a reply on
+``thread:<id>`` (event ``thread-<id>``) and ``forum:<id>`` (``forum-<id>``); a new thread on
+``forum:<id>``; an edit or a removal on ``thread:<id>`` (``post-<id>``), and for an opening post
+also on ``forum:<id>`` (``row-<thread id>``: its title in lists). Only members who may read the
+thread (``get_thread``) or see the forum hear them; pages refetch through the same loaders.
 """
 
 from __future__ import annotations
@@ -47,8 +53,9 @@ from forum.models import (
     ThreadRead,
     utcnow,
 )
-from forum.services import content_warnings, forums, mutes, posting, scope, site
+from forum.services import content_warnings, forums, live, mutes, posting, scope, site
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.services.membership import MODERATION
 
 POSTS_PER_PAGE = 25
 AFTER_LIMIT = 50  # "posts after N": more than this and the reader is sent to the page instead
@@ -149,6 +156,37 @@ def get_post(member: Member, post_id: int, check_author: bool = False) -> Post:
     if check_author and post.author_id != member.id:
         raise NotAllowed("Only the person who wrote a post can change it.")
     return post
+
+
+def _may_hear_thread(member: Member, key: str | None) -> bool:
+    """Live: ``thread:<id>`` is for members who may read the thread."""
+    if not (key and key.isdigit()):
+        return False
+    try:
+        get_thread(member, int(key))
+    except NotFound:
+        return False
+    return True
+
+
+live.register_topic("thread", _may_hear_thread)
+
+
+def _announce_post(post: Post, *, forum_id: int) -> None:
+    """An edit or a removal: the post refetches itself; an opening post's row too (its title)."""
+    live.publish_after_commit(f"thread:{post.thread_id}", f"post-{post.id}")
+    if post.is_opening:
+        live.publish_after_commit(f"forum:{forum_id}", f"row-{post.thread_id}")
+
+
+def _announce_new(thread: Thread, *, held: bool) -> None:
+    """A new thread or reply: its readers hear of it, or (while it waits for approval) only
+    the moderators' queue does."""
+    if held:
+        live.publish_after_commit(MODERATION)
+    else:
+        live.publish_after_commit(f"thread:{thread.id}")
+        live.publish_after_commit(f"forum:{thread.forum_id}")
 
 
 def check_open(thread: Thread) -> None:
@@ -259,15 +297,56 @@ def posts_after(member: Member, thread: Thread, after_id: int) -> tuple[list[Pos
     content_warnings.preferences(member)
     query = (
         sa.select(Post)
-        .where(Post.thread_id == thread.id, Post.id > after_id)
+        .where(Post.thread_id == thread.id, Post.id > after_id, *_held_shown(member, thread))
         .order_by(Post.id)
         .limit(AFTER_LIMIT + 1)
         .options(*_post_options(member))
     )
-    if not member.moderates(thread.forum.region_id):
-        query = query.where(sa.or_(Post.held_at.is_(None), Post.author_id == member.id))
     posts = list(db.session.scalars(query).unique())
     return posts[:AFTER_LIMIT], len(posts) > AFTER_LIMIT
+
+
+def _held_shown(member: Member, thread: Thread) -> list[sa.ColumnElement[bool]]:
+    """Conditions on a thread's posts: held ones only for their author and its moderators."""
+    if member.moderates(thread.forum.region_id):
+        return []
+    return [sa.or_(Post.held_at.is_(None), Post.author_id == member.id)]
+
+
+@dataclass
+class LiveAnswer:
+    """What a live thread page asked for: the posts after its newest, whether there are more
+    than AFTER_LIMIT of them, and the posts it shows (those still there for this member)."""
+
+    new: list[Post]
+    more: bool
+    shown: dict[int, Post]
+
+
+def posts_for_page(
+    member: Member, thread: Thread, after_id: int | None, shown_ids: list[int]
+) -> LiveAnswer:
+    """Live: the posts of ``thread`` (loaded through ``get_thread``) newer than ``after_id``
+    (none when it is None) and those of ``shown_ids``, in one query (two with warnings). A
+    shown post missing from the answer is gone for this member."""
+    content_warnings.preferences(member)
+    wanted = [Post.id.in_(shown_ids)] if shown_ids else []
+    if after_id is not None:
+        wanted.append(Post.id > after_id)
+    if not wanted:
+        return LiveAnswer([], False, {})
+    posts = list(
+        db.session.scalars(
+            sa.select(Post)
+            .where(Post.thread_id == thread.id, sa.or_(*wanted), *_held_shown(member, thread))
+            .order_by(Post.id)
+            .limit(AFTER_LIMIT + 1 + len(shown_ids))
+            .options(*_post_options(member))
+        ).unique()
+    )
+    new = [p for p in posts if after_id is not None and p.id > after_id]
+    shown = {p.id: p for p in posts if p.id in set(shown_ids)}
+    return LiveAnswer(new[:AFTER_LIMIT], len(new) > AFTER_LIMIT, shown)
 
 
 def mark_read(member: Member, thread: Thread, post_id: int | None) -> None:
@@ -366,6 +445,7 @@ def start_thread(
     db.session.add(thread)
     db.session.flush()
     _add_post(thread.id, forum.id, member, text, now=now, opening=True, held=held)
+    _announce_new(thread, held=held)
     db.session.commit()
     posting.record_post(member)
     return thread
@@ -391,6 +471,7 @@ def reply(
         _update(
             sa.update(Thread).where(Thread.id == thread.id).values(held_count=Thread.held_count + 1)
         )
+    _announce_new(thread, held=held)
     db.session.commit()
     posting.record_post(member)
     return post
@@ -611,6 +692,7 @@ def edit_post(
     post.edited_at = utcnow()
     if opening:
         post.thread.title = text.title
+    _announce_post(post, forum_id=post.thread.forum_id)
     db.session.commit()
     return post
 
@@ -639,6 +721,7 @@ def delete_post(member: Member, post_id: int) -> Post:
     post.deleted_at = now
     if post.is_opening:
         post.thread.removed_at = now
+    _announce_post(post, forum_id=post.thread.forum_id)
     db.session.commit()
     return post
 

@@ -35,7 +35,7 @@ from forum.models import (
     post_warnings,
     utcnow,
 )
-from forum.services import audit, content_warnings, scope, site
+from forum.services import audit, content_warnings, live, scope, site
 from forum.services.errors import NotFound, ValidationFailed
 
 THREADS_PER_PAGE = 25
@@ -78,6 +78,24 @@ def get_forum(member: Member, slug: str) -> Forum:
     if forum is None:
         raise NotFound("This forum does not exist, or you do not have access to it.")
     return forum
+
+
+def forum_visible(member: Member, forum_id: int) -> bool:
+    """Whether ``member`` may see the forum with this id (one small query)."""
+    return bool(
+        db.session.scalar(
+            sa.select(sa.exists().where(Forum.id == forum_id, visible_forums_clause(member)))
+        )
+    )
+
+
+def _may_hear_forum(member: Member, key: str | None) -> bool:
+    return bool(key and key.isdigit()) and forum_visible(member, int(key))
+
+
+# Live updates: ``forum:<id>`` carries "new thread or new post here" (``forum-<id>``) and "this
+# thread's row changed" (``row-<thread id>``) to members who may see the forum.
+live.register_topic("forum", _may_hear_forum)
 
 
 def unread_clause(member: Member, read_post_id) -> sa.ColumnElement[bool]:
@@ -263,6 +281,30 @@ def thread_row(member: Member, thread_id: int) -> ThreadRow:
     if not threads:
         raise NotFound("This thread does not exist, or you do not have access to it.")
     return _rows(member, threads)[0]
+
+
+def rows_for_page(
+    member: Member, forum: Forum, after_post_id: int | None, shown_ids: list[int]
+) -> tuple[list[ThreadRow], dict[int, ThreadRow]]:
+    """Live: ``forum``'s threads with a post newer than ``after_post_id`` (new threads, new
+    replies; newest activity first, at most a page; none when it is None), and the rows of
+    ``shown_ids`` still there for ``member``, by thread id. One query (two with warnings)."""
+    wanted = [Thread.id.in_(shown_ids)] if shown_ids else []
+    if after_post_id is not None:
+        wanted.append(Thread.last_post_id > after_post_id)
+    if not wanted:
+        return [], {}
+    query = thread_rows_select(member).where(Thread.forum_id == forum.id, sa.or_(*wanted))
+    content_warnings.preferences(member)
+    result = db.session.execute(query.limit(THREADS_PER_PAGE + len(shown_ids)))
+    rows = _rows(member, threads_read(result))
+    active = [
+        r
+        for r in rows
+        if after_post_id is not None and (r.thread.last_post_id or 0) > after_post_id
+    ]
+    shown = {r.thread.id: r for r in rows if r.thread.id in set(shown_ids)}
+    return active[:THREADS_PER_PAGE], shown
 
 
 # --- keeping the list (administrators) ------------------------------------------------------

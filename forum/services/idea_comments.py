@@ -7,6 +7,9 @@ remove them: a removed comment loses its text and stays as "removed by its autho
 conversation still reads in order. ``comment_count`` counts the comments not removed.
 A comment hidden by a moderator keeps its place as "hidden by a moderator" (its author and the
 idea's moderators still read it); ``muted`` says whether the reader muted its author.
+
+Open pages hear of it (``ideas.announce``): a new or removed comment changes the idea's comments
+and its card; an edit or a removal refreshes that comment (``comment-<id>`` on ``idea:<id>``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from forum.extensions import db
 from forum.models import Idea, IdeaComment, IdeaStatus, Member, utcnow
-from forum.services import ideas, mutes, posting
+from forum.services import ideas, live, mutes, posting
 from forum.services.errors import NotAllowed, NotFound
 from forum.services.ideas import DuplicatePost
 
@@ -28,7 +31,13 @@ COMMENTS_PER_PAGE = 50
 
 def comments(member: Member, idea_id: int, page: int = 1) -> Pagination:
     """One page of the idea's comments, oldest first, with their authors."""
-    stmt = (
+    return db.paginate(
+        _of_idea(member, idea_id), page=page, per_page=COMMENTS_PER_PAGE, error_out=False
+    )
+
+
+def _of_idea(member: Member, idea_id: int) -> sa.Select:
+    return (
         sa.select(IdeaComment)
         .join(Idea, Idea.id == IdeaComment.idea_id)
         .where(IdeaComment.idea_id == idea_id, ideas.visible_clause(member))
@@ -40,7 +49,20 @@ def comments(member: Member, idea_id: int, page: int = 1) -> Pagination:
         )
         .order_by(IdeaComment.id)
     )
-    return db.paginate(stmt, page=page, per_page=COMMENTS_PER_PAGE, error_out=False)
+
+
+def comments_after(member: Member, idea_id: int, after_id: int) -> list[IdeaComment]:
+    """Live: the idea's comments newer than ``after_id`` (at most a page), oldest first."""
+    stmt = _of_idea(member, idea_id).where(IdeaComment.id > after_id).limit(COMMENTS_PER_PAGE)
+    return list(db.session.scalars(stmt))
+
+
+def comments_by_id(member: Member, idea_id: int, comment_ids: list[int]) -> dict[int, IdeaComment]:
+    """Live: these comments of the idea, those ``member`` may see, by id."""
+    if not comment_ids:
+        return {}
+    stmt = _of_idea(member, idea_id).where(IdeaComment.id.in_(comment_ids))
+    return {c.id: c for c in db.session.scalars(stmt)}
 
 
 def comment(member: Member, comment_id: int) -> IdeaComment:
@@ -97,6 +119,7 @@ def add(member: Member, idea_id: int, body: str) -> IdeaComment:
     new.set_body(body)
     db.session.add(new)
     ideas.counters_changed(idea_id, comments=1)
+    ideas.announce(idea, "comments", card=True)
     db.session.commit()
     posting.record_post(member)
     return new
@@ -122,6 +145,7 @@ def edit(member: Member, comment_id: int, body: str) -> IdeaComment:
         found.set_body(body)
         found.fingerprint = posting.fingerprint(body)
         found.edited_at = utcnow()
+        _announce_comment(found)
         db.session.commit()
     return found
 
@@ -129,7 +153,7 @@ def edit(member: Member, comment_id: int, body: str) -> IdeaComment:
 def remove(member: Member, comment_id: int) -> IdeaComment:
     """Remove ``member``'s own comment: its text goes, a placeholder stays."""
     found = own_comment(member, comment_id)
-    ideas.lock_idea(member, found.idea_id)  # one change to the idea's counts at a time
+    idea = ideas.lock_idea(member, found.idea_id)  # one change to the idea's counts at a time
     removed = db.session.execute(
         sa.update(IdeaComment)
         .where(
@@ -143,5 +167,11 @@ def remove(member: Member, comment_id: int) -> IdeaComment:
     ).first()
     if removed:  # only the request that removed it counts it out (two clicks, one removal)
         ideas.counters_changed(found.idea_id, comments=-1)
+        ideas.announce(idea, "comments", card=True)
+        _announce_comment(found)
     db.session.commit()
     return found
+
+
+def _announce_comment(comment: IdeaComment) -> None:
+    live.publish_after_commit(f"idea:{comment.idea_id}", f"comment-{comment.id}")

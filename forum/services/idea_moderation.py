@@ -84,6 +84,7 @@ def change_status(moderator: Member, idea_id: int, status: str, response: str = 
         after={"status": new.value},
     )
     idea.status = new
+    ideas.announce(idea, "status", card=True)
     db.session.commit()
     return idea
 
@@ -141,6 +142,9 @@ def merge(moderator: Member, duplicate_id: int, target_id: int | None, note: str
     duplicate.status, duplicate.merged_into_id = IdeaStatus.MERGED, target.id
     db.session.flush()
     ideas.recount([duplicate.id, target.id])
+    # The duplicate's page says where it went; the other idea's votes and comments grew.
+    ideas.announce(duplicate, "status", card=True)
+    ideas.announce(target, "votes", "comments", card=True)
     db.session.commit()
     return target
 

@@ -16,6 +16,14 @@ The age part is the same for all ideas at any moment, so the stored score never 
 refreshing as time passes: it changes only when votes or comments do, in the same UPDATE
 statement (``counters_changed``), and the board sorts by it with an index.
 
+**Live updates.** An idea's page follows ``idea:<id>`` (events ``idea-<id>-votes``,
+``idea-<id>-comments``, ``idea-<id>-status`` and ``comment-<comment id>``); the board follows the
+board topics (``card-<id>``: a card changed; ``ideas-new``: a new idea). Events name only ids, and
+pages refetch through ``visible_clause``; but even an id, with its timing, says that an idea
+exists and is active, so the board's events travel by audience: ideas every member may see on
+``ideas``, ideas of a region kept to its members on ``ideas:<region id>`` (that region's members)
+and ``ideas:all`` (moderators). A member's stream never names an idea hidden from them.
+
 **Similar ideas.** A title is cut into terms: its words of three letters or more, without
 common words, each cut to its first five letters (so "speaker", "speakers" and "speaking"
 meet, and a half-typed word matches as soon as it has five letters). Terms are stored per idea
@@ -51,7 +59,7 @@ from forum.models import (
     utcnow,
 )
 from forum.models.idea import idea_tag_links
-from forum.services import forums, posting, scope
+from forum.services import forums, live, posting, scope
 from forum.services.errors import Conflict, NotFound, ValidationFailed
 
 TITLE_MIN, TITLE_MAX = 5, 120
@@ -111,6 +119,14 @@ def visible_idea(member: Member, idea_id: int, *, details: bool = True) -> Idea:
     return idea
 
 
+def region_visible(member: Member, region_id: int) -> bool:
+    """Whether ``member`` may see the ideas of this region."""
+    if member.is_moderator:
+        return True
+    hidden = _hidden_regions(member).where(Forum.region_id == region_id)
+    return not db.session.scalar(sa.select(hidden.exists()))
+
+
 def lock_idea(member: Member, idea_id: int, *, exclusive: bool = False) -> Idea:
     """The idea, locked until the transaction ends, so that votes, comments, status changes
     and merges of one idea happen one after another (PostgreSQL; SQLite writes one at a time).
@@ -126,6 +142,71 @@ def lock_idea(member: Member, idea_id: int, *, exclusive: bool = False) -> Idea:
     if idea is None:
         raise NotFound("That idea does not exist, or is not shared with you.")
     return idea
+
+
+# --- live updates ---------------------------------------------------------------------------
+
+BOARD = "ideas"
+MODERATORS_BOARD = "all"
+
+
+def board_topics(member: Member) -> list[str]:
+    """The topics a member's board follows (no query): what every member may see, and the
+    ideas of their own region (kept to its members or not); moderators follow every idea."""
+    if member.is_moderator:
+        return [BOARD, f"{BOARD}:{MODERATORS_BOARD}"]
+    return [BOARD] + ([f"{BOARD}:{member.region_id}"] if member.region_id else [])
+
+
+def _may_hear_board(member: Member, key: str | None) -> bool:
+    if key is None:
+        return True
+    if key == MODERATORS_BOARD:
+        return member.is_moderator
+    return key.isdigit() and region_visible(member, int(key))
+
+
+def _may_hear_idea(member: Member, key: str | None) -> bool:
+    if not (key and key.isdigit()):
+        return False
+    try:
+        visible_idea(member, int(key), details=False)
+    except NotFound:
+        return False
+    return True
+
+
+live.register_topic(BOARD, _may_hear_board)
+live.register_topic("idea", _may_hear_idea)
+
+
+def _audience(region_id: int | None) -> list[str]:
+    """The board topics an idea's events travel on: everyone's, or only its region's and the
+    moderators' when that region keeps its content to its members."""
+    if region_id is None:
+        return [BOARD]
+    kept = forums.restricted_regions().where(Forum.region_id == region_id)
+    if db.session.scalar(sa.select(kept.exists())):
+        return [f"{BOARD}:{region_id}", f"{BOARD}:{MODERATORS_BOARD}"]
+    return [BOARD]
+
+
+def announce(idea: Idea, *changes: str, card: bool = False, new: bool = False) -> None:
+    """Tell open pages about a change to ``idea`` once the transaction commits.
+
+    ``changes`` name what changed on its page (``votes``, ``comments``, ``status``: events
+    ``idea-<id>-<change>`` on ``idea:<id>``); ``card`` says its card on the board changed
+    (``card-<id>``), ``new`` that it is new (``ideas-new``), both on the board topics of its
+    audience. Call before committing.
+    """
+    for change in changes:
+        live.publish_after_commit(f"idea:{idea.id}", f"idea-{idea.id}-{change}")
+    if card or new:
+        for topic in _audience(idea.region_id):
+            if card:
+                live.publish_after_commit(topic, f"card-{idea.id}")
+            if new:
+                live.publish_after_commit(topic, "ideas-new")
 
 
 # --- counters and trending --------------------------------------------------------------------
@@ -289,6 +370,27 @@ def board(member: Member, view: BoardView) -> Pagination:
     )
 
 
+NEW_OVERLAP = timedelta(seconds=10)
+
+
+def new_since(member: Member, view: BoardView, since: datetime) -> list[Idea]:
+    """Live: ideas on ``member``'s board as ``view`` filters it, suggested since ``since`` (the
+    moment the page was built), newest first, at most a page of them. A few seconds more are
+    included, since an idea is stamped before it is saved; the page drops those it has."""
+    stmt = board_query(member, replace(view, sort="newest")).where(
+        Idea.created_at >= since - NEW_OVERLAP
+    )
+    return list(db.session.scalars(with_card_details(stmt).limit(BOARD_PER_PAGE)).unique())
+
+
+def cards(member: Member, idea_ids: list[int]) -> dict[int, Idea]:
+    """Live: these ideas as their cards show them, those ``member`` may see, by id."""
+    if not idea_ids:
+        return {}
+    stmt = sa.select(Idea).where(Idea.id.in_(idea_ids), visible_clause(member))
+    return {idea.id: idea for idea in db.session.scalars(with_card_details(stmt)).unique()}
+
+
 def submitted_by(member: Member, page: int = 1) -> Pagination:
     """Ideas ``member`` suggested, newest first (merged ones too, to show where they went)."""
     stmt = (
@@ -446,6 +548,7 @@ def submit(
     db.session.flush()
     index_title(idea)
     voted = voting.first_vote(member, idea.id)
+    announce(idea, new=True)
     db.session.commit()
     posting.record_post(member)
     return idea, voted

@@ -35,7 +35,16 @@ from forum.models import (
     Thread,
     utcnow,
 )
-from forum.services import audit, content_warnings, discussions, sanctions, scope, targets
+from forum.services import (
+    audit,
+    content_warnings,
+    discussions,
+    ideas,
+    live,
+    sanctions,
+    scope,
+    targets,
+)
 from forum.services.errors import (
     AlreadyHandled,
     Conflict,
@@ -43,6 +52,7 @@ from forum.services.errors import (
     NotFound,
     ValidationFailed,
 )
+from forum.services.membership import MODERATION
 from forum.services.targets import Target
 
 HIDE_REASON_MAX = 500
@@ -108,6 +118,7 @@ def act(
         elif action == "dismiss":
             raise ValidationFailed({"case": "There are no reports to dismiss here."})
         done = handler(moderator, target, params)
+        announce(target)
         kind_name, audit_id = done.audit_target or (target.kind.value, target.id)
         audit.record(
             moderator,
@@ -124,6 +135,27 @@ def act(
         db.session.rollback()
         raise
     return done
+
+
+def announce(target: Target) -> None:
+    """After an action (or an automatic hiding), once committed: open pages showing the thing
+    refetch it through their own access-checked partials (so a hidden post disappears, an
+    approved one appears), and the moderators' queue and badges refresh."""
+    live.publish_after_commit(MODERATION)
+    obj = target.obj
+    if target.kind == TargetKind.POST:
+        live.publish_after_commit(f"thread:{obj.thread_id}", f"post-{obj.id}")
+        live.publish_after_commit(f"thread:{obj.thread_id}")  # an approved reply to fetch
+    elif target.kind == TargetKind.THREAD:
+        live.publish_after_commit(f"forum:{obj.forum_id}", f"row-{obj.id}")
+        live.publish_after_commit(f"forum:{obj.forum_id}")
+        if obj.first_post_id:
+            live.publish_after_commit(f"thread:{obj.id}", f"post-{obj.first_post_id}")
+    elif target.kind == TargetKind.IDEA:
+        ideas.announce(obj, "status", card=True)
+    elif target.kind == TargetKind.COMMENT:
+        live.publish_after_commit(f"idea:{obj.idea_id}", f"comment-{obj.id}")
+        ideas.announce(obj.idea, "comments", card=True)
 
 
 def close_case(
@@ -389,6 +421,7 @@ def move(moderator: Member, target: Target, params: Params) -> Done:
             )
         _refresh_last_post_at([source.id, destination.id])
     _move_cases(thread.id, destination.region_id)
+    live.publish_after_commit(f"forum:{destination.id}")  # it arrives there (``announce``: left)
     return Done(
         f"Moved “{thread.title}” to {destination.name}.",
         "thread.move",

@@ -31,9 +31,10 @@ from forum.models import (
     UTCDateTime,
     utcnow,
 )
-from forum.services import discussions, idea_comments, ideas, moderation, site, targets
+from forum.services import discussions, idea_comments, ideas, live, moderation, site, targets
 from forum.services.database import insert_for
 from forum.services.errors import DomainError, NotFound, ValidationFailed
+from forum.services.membership import MODERATION
 from forum.services.targets import Target
 
 NOTE_MAX = 1000
@@ -139,6 +140,7 @@ def submit(
         raise AlreadyReported(existing(member, target.kind, target.id))
     reporters = _count_in_case(case_id, target, reason == ReportReason.SAFETY, now)
     _maybe_hide(target, case_id, reporters)
+    live.publish_after_commit(MODERATION)  # the queue and the moderators' badges
     db.session.commit()
     return db.session.get(Report, report_id)
 
@@ -200,6 +202,7 @@ def _maybe_hide(target: Target, case_id: int, reporters: int) -> None:
     if not target.kind.is_content or not threshold or reporters < threshold:
         return
     if moderation.auto_hide(target, reporters):
+        moderation.announce(target)
         db.session.execute(
             sa.update(ModerationCase)
             .where(ModerationCase.id == case_id)

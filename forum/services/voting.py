@@ -58,6 +58,7 @@ def set_vote(member: Member, idea_id: int, wanted: bool) -> VoteOutcome:
         changed = _take_back_vote(member.id, idea_id)
     if changed:
         ideas.counters_changed(idea_id, votes=1 if wanted else -1)
+        ideas.announce(idea, "votes", card=True)
     db.session.commit()
     return VoteOutcome(idea=idea, voted=wanted, changed=changed)
 

@@ -1,9 +1,12 @@
 """Forums, threads and posts: read a forum, read a thread, start one, reply, quote, edit, remove.
 
 Partials the pages include, and that htmx (and live updates) can fetch alone:
-- ``GET /threads/<id>/posts?after=<post id>``: ``_posts.html``, the posts newer than that one;
+- ``GET /threads/<id>/posts?after=<post id>``: ``_posts.html``, the posts newer than that one
+  (with ``shown=<id>:<version>``, also the shown posts that changed or went, out of band);
 - ``GET /posts/<id>`` (htmx): ``_post.html``, one post (``id="post-<id>"``);
-- ``GET /threads/<id>/row``: ``_thread_row.html``, its row in the forum (``id="thread-<id>"``).
+- ``GET /threads/<id>/row``: ``_thread_row.html``, its row in the forum (``id="thread-<id>"``);
+- ``GET /forums/<slug>/threads?after=<post id>``: the rows of threads with newer posts (and,
+  with ``shown``, the shown rows that changed or went).
 Every one of them goes through the same loaders, so what a member may not see is a 404.
 """
 
@@ -14,7 +17,7 @@ from forum.extensions import htmx
 from forum.forms import add_errors
 from forum.forms.forums import DeletePostForm, EditPostForm, ReplyForm, ThreadForm
 from forum.permissions import keeps_input_on_csrf_error, moderator_required
-from forum.services import content_warnings, discussions, forums, posting
+from forum.services import content_warnings, discussions, forums, live, posting
 from forum.services.errors import NotFound, ValidationFailed
 from forum.views import render_partial
 from forum.views.compose import draft_saved
@@ -66,6 +69,25 @@ def forum(slug: str):
     forum = forums.get_forum(current_user, slug)
     page = forums.threads_page(current_user, forum, request.args.get("page", 1, type=int))
     return render_template("forums/forum.html", forum=forum, page=page)
+
+
+@bp.get("/forums/<slug>/threads")
+def thread_updates(slug: str):
+    """Live: rows of threads with posts after ``?after=<post id>`` (none without it), and the
+    ``shown`` rows (``<thread id>:<version>``) that changed since, or went."""
+    forum = forums.get_forum(current_user, slug)
+    after = request.args.get("after", 0, type=int) if "after" in request.args else None
+    sent = live.shown(request.args.getlist("shown"))
+    rows, current = forums.rows_for_page(current_user, forum, after, list(sent))
+    changed, gone = live.changed(sent, current, row_version)
+    changed = [row for row in changed if row not in rows]  # those move up, as new activity
+    return render_template("forums/_thread_rows.html", rows=rows, changed=changed, gone=gone)
+
+
+@bp.app_template_global("live_row_version")
+def row_version(row: forums.ThreadRow) -> str:
+    """A thread's row as this member sees it changes with the thread and their read state."""
+    return live.version(row.thread, row.state, row.mode)
 
 
 @bp.get("/threads/<int:thread_id>/row")
@@ -150,14 +172,34 @@ def _thread_page(thread, page_number: int, form, status: int = 200):
 
 @bp.get("/threads/<int:thread_id>/posts")
 def posts_after(thread_id: int):
-    """The posts after ``?after=<post id>`` (for htmx and live updates)."""
+    """Live: the posts after ``?after=<post id>`` (none without it), and the ``shown`` posts
+    (``<id>:<version>``) that changed since, or went.
+
+    Nothing is marked read here: new posts may wait behind "show them" (``read`` does it once
+    the reader has them in front of them)."""
     thread = discussions.get_thread(current_user, thread_id)
-    posts, more = discussions.posts_after(
-        current_user, thread, request.args.get("after", 0, type=int)
+    after = request.args.get("after", 0, type=int) if "after" in request.args else None
+    sent = live.shown(request.args.getlist("shown"))
+    answer = discussions.posts_for_page(current_user, thread, after, list(sent))
+    changed, gone = live.changed(sent, answer.shown, live.version)
+    return render_template(
+        "forums/_posts.html",
+        thread=thread,
+        posts=answer.new,
+        more=answer.more,
+        changed=changed,
+        gone=gone,
     )
-    html = render_template("forums/_posts.html", thread=thread, posts=posts, more=more)
-    discussions.mark_read(current_user, thread, posts[-1].id if posts else None)
-    return html
+
+
+@bp.post("/threads/<int:thread_id>/read")
+def read(thread_id: int):
+    """Live: the reader has the posts up to ``up_to`` in front of them (they showed the new
+    replies, or were at the end of the thread when they came): their read position moves."""
+    thread = discussions.get_thread(current_user, thread_id)
+    up_to = min(request.form.get("up_to", 0, type=int), thread.last_post_id or 0)
+    discussions.mark_read(current_user, thread, up_to)
+    return "", 204
 
 
 @bp.post("/threads/<int:thread_id>/reply")

@@ -1,9 +1,14 @@
 """The ideas clinic for members: the board, suggesting an idea, voting, comments, my ideas.
 
-Partials for htmx (and, later, live updates) have stable ids: ``#idea-<id>-votes`` (GET
-``/ideas/<id>/votes``), ``#idea-<id>-comments`` (GET ``/ideas/<id>/comments``) and
-``#comment-<id>`` (GET ``/ideas/comments/<id>``).
+Partials for htmx and live updates have stable ids: ``#idea-<id>-votes`` (GET
+``/ideas/<id>/votes``), ``#idea-<id>-comments`` (GET ``/ideas/<id>/comments``),
+``#comment-<id>`` (GET ``/ideas/comments/<id>``), ``#idea-<id>`` (a card: GET
+``/ideas/<id>/card``) and ``#outcome`` (GET ``/ideas/<id>/outcome``). Live lists ask
+``/ideas/updates`` (the board) and ``/ideas/<id>/comments/new`` (an idea's comments) for new
+items and for the shown ones that changed (``shown=<id>:<version>``).
 """
+
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +18,7 @@ from forum.forms import add_errors
 from forum.forms.ideas import CommentForm, IdeaForm, MergeForm, StatusForm
 from forum.models import IdeaComment
 from forum.permissions import keeps_input_on_csrf_error
-from forum.services import idea_comments, ideas, site, voting
+from forum.services import idea_comments, ideas, live, site, voting
 from forum.services.errors import NotAllowed, NotFound, ValidationFailed
 from forum.services.ideas import DuplicatePost
 from forum.services.posting import RateLimited
@@ -50,7 +55,57 @@ def board():
     view = ideas.BoardView.from_args(request.args, regions, tags)
     page = ideas.board(current_user, view)
     return render_template(
-        "ideas/board.html", view=view, page=page, regions=regions, tags=tags, **_voting(page.items)
+        "ideas/board.html",
+        view=view,
+        page=page,
+        regions=regions,
+        tags=tags,
+        board_topics=ideas.board_topics(current_user),
+        **_voting(page.items),
+    )
+
+
+def _since() -> datetime | None:
+    try:
+        return datetime.fromisoformat(request.args.get("since", ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/updates")
+def board_updates():
+    """Live: ideas suggested since ``?since=`` (the board's filters apply), and the ``shown``
+    cards (``<id>:<version>``) that changed since, or went."""
+    view = ideas.BoardView.from_args(request.args, site.regions(), ideas.tags())
+    since = _since()
+    new = ideas.new_since(current_user, view, since) if since and since.tzinfo else []
+    sent = live.shown(request.args.getlist("shown"))
+    current = ideas.cards(current_user, list(sent))
+    voted = voting.voted_ids(current_user, [*current, *(idea.id for idea in new)])
+    changed, gone = live.changed(sent, current, lambda i: live.version(i, i.id in voted))
+    return render_template(
+        "ideas/_board_updates.html",
+        new=new,
+        changed=changed,
+        gone=gone,
+        voted=voted,
+        back=safe_next(request.args.get("back")),
+    )
+
+
+@bp.get("/<int:idea_id>/card")
+def card(idea_id: int):
+    """An idea's card as the board shows it (htmx: live updates refresh it)."""
+    if not htmx:
+        return redirect(url_for("ideas.show", idea_id=idea_id))
+    found = ideas.cards(current_user, [idea_id]).get(idea_id)
+    if found is None:
+        abort(404)
+    return render_template(
+        "ideas/_idea.html",
+        idea=found,
+        voted=voting.voted_ids(current_user, [idea_id]),
+        back=safe_next(request.args.get("back")),
     )
 
 
@@ -188,6 +243,18 @@ def votes(idea_id: int):
     return render_template("ideas/_vote.html", idea=idea, **_voting([idea]))
 
 
+@bp.get("/<int:idea_id>/outcome")
+def outcome(idea_id: int):
+    """The organisers' latest response, with the status and history out of band (htmx: live
+    updates); a change newer than ``?seen=<change id>`` is also said to screen readers."""
+    if not htmx:
+        return redirect(url_for("ideas.show", idea_id=idea_id))
+    idea = _visible(idea_id)
+    history = ideas.history(idea.id)
+    news = bool(history) and request.args.get("seen", type=int) != history[-1].id
+    return render_template("ideas/_outcome_update.html", idea=idea, history=history, news=news)
+
+
 # --- comments ---------------------------------------------------------------------------------
 
 
@@ -233,6 +300,22 @@ def comments(idea_id: int):
     idea = _visible(idea_id, details=False)
     page = idea_comments.comments(current_user, idea.id, _page())
     return render_template("ideas/_comments.html", idea=idea, comments=page)
+
+
+@bp.get("/<int:idea_id>/comments/new")
+def comment_updates(idea_id: int):
+    """Live: comments after ``?after=<id>`` (none without it), the ``shown`` ones
+    (``<id>:<version>``) that changed since or went, and the count."""
+    idea = _visible(idea_id, details=False)
+    new = []
+    if "after" in request.args:
+        new = idea_comments.comments_after(current_user, idea.id, request.args.get("after", 0, int))
+    sent = live.shown(request.args.getlist("shown"))
+    current = idea_comments.comments_by_id(current_user, idea.id, list(sent))
+    changed, gone = live.changed(sent, current, live.version)
+    return render_template(
+        "ideas/_comment_updates.html", idea=idea, comments=new, changed=changed, gone=gone
+    )
 
 
 @bp.get("/comments/<int:comment_id>")

@@ -85,8 +85,8 @@
   "use strict";
 
   function lastPostId() {
-    var posts = document.querySelectorAll("#posts > article[id^='post-']");
-    return posts.length ? posts[posts.length - 1].id.slice(5) : "";
+    var posts = document.querySelectorAll("#posts > [data-live-id]");
+    return posts.length ? posts[posts.length - 1].getAttribute("data-live-id") : "";
   }
 
   document.addEventListener("htmx:configRequest", function (event) {
