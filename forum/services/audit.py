@@ -159,15 +159,23 @@ def latest_for(target_kind: str, target_id: int, actions: tuple[str, ...]) -> Au
     )
 
 
-def conflict(target_kind: str, target_id: int, actions: tuple[str, ...]) -> Conflict:
-    """The error for a change someone else made first: who did what, when (from the log)."""
+def handled(target_kind: str, target_id: int, actions: tuple[str, ...]) -> AlreadyHandled | None:
+    """Who last did one of ``actions`` to a thing, when, and what (from the log); None if
+    nobody did."""
     entry = latest_for(target_kind, target_id, actions)
     if entry is None:
-        return Conflict("This has already changed. Reload the page to see it as it is now.")
+        return None
     who = entry.actor.display_name if entry.actor else "The system"
     label = ACTIONS[entry.action].removesuffix(" after reports")
     return AlreadyHandled(
         who, entry.created_at, f"{label} {'them' if target_kind == 'member' else 'it'}"
+    )
+
+
+def conflict(target_kind: str, target_id: int, actions: tuple[str, ...]) -> Conflict:
+    """The error for a change someone else made first: who did what, when (from the log)."""
+    return handled(target_kind, target_id, actions) or Conflict(
+        "This has already changed. Reload the page to see it as it is now."
     )
 
 

@@ -3,13 +3,16 @@ approval, and applications, each limited to the moderator's regions.
 
 Every section is a fixed number of queries however long it is (cases, their reports, then one
 query per kind of thing reported), and ``counts`` is one query for the badge on every page.
-Rows are found by id too (``case_row``, ``held_row``), for pages that update one row.
+Rows are found by id too (``case_row``, ``held_row``), for pages that update one row, and
+since a given report or post (``after``), with the rows a page shows that have left their
+section since (``cases_gone``, ``held_gone``), for the live queue.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 
 import sqlalchemy as sa
@@ -28,12 +31,14 @@ from forum.models import (
     TargetKind,
     Thread,
 )
-from forum.services import membership, scope, targets
+from forum.services import audit, membership, scope, targets
 from forum.services.errors import NotFound
 from forum.services.targets import Target
 
 SECTION_LIMIT = 100
 SECTIONS = ("urgent", "reports", "held", "applications")
+# What takes a post out of the approval queue.
+HELD_ACTIONS = ("post.approve", "post.reject", "content.hide", "content.auto_hide")
 
 
 @dataclass
@@ -133,21 +138,64 @@ class CaseRow:
 
     @property
     def dom_id(self) -> str:
-        return f"report-{self.case.target_kind.value}-{self.case.target_id}"
+        return _case_dom_id(self.case)
+
+    @property
+    def newest_report_id(self) -> int:
+        """Grows with every report: the live queue moves a row up when it is reported again."""
+        return self.reports[-1].id if self.reports else 0
 
 
-def case_rows(moderator: Member, *, urgent: bool) -> list[CaseRow]:
-    """Open cases in the moderator's regions, urgent or not, the most recently reported first."""
-    cases = list(
-        db.session.scalars(
-            sa.select(ModerationCase)
-            .where(*_open_cases(moderator), ModerationCase.urgent.is_(urgent))
-            .options(so.joinedload(ModerationCase.handled_by))
-            .order_by(ModerationCase.last_report_at.desc(), ModerationCase.id.desc())
-            .limit(SECTION_LIMIT)
-        )
+def _case_dom_id(case: ModerationCase) -> str:
+    return f"report-{case.target_kind.value}-{case.target_id}"
+
+
+@dataclass
+class Gone:
+    """A row a moderator's page shows that has left its section: handled (``by`` did ``what``
+    at ``at``), or, with ``by`` None, still open but moved to the other section."""
+
+    dom_id: str
+    by: str | None = None
+    at: datetime | None = None
+    what: str = ""
+
+
+def case_rows(moderator: Member, *, urgent: bool, after: int = 0) -> list[CaseRow]:
+    """Open cases in the moderator's regions, urgent or not, the most recently reported first;
+    with ``after``, only those with a report newer than that report id."""
+    query = (
+        sa.select(ModerationCase)
+        .where(*_open_cases(moderator), ModerationCase.urgent.is_(urgent))
+        .options(so.joinedload(ModerationCase.handled_by))
+        .order_by(ModerationCase.last_report_at.desc(), ModerationCase.id.desc())
+        .limit(SECTION_LIMIT)
     )
-    return _rows(cases, open_only=True)
+    if after:
+        newer = sa.select(Report.case_id).where(Report.id > after, Report.state == CaseState.OPEN)
+        query = query.where(ModerationCase.id.in_(newer))
+    return _rows(list(db.session.scalars(query)), open_only=True)
+
+
+def cases_gone(moderator: Member, *, urgent: bool, shown: list[int]) -> list[Gone]:
+    """Of the cases ``shown`` in a section (urgent or not), those handled since or moved to the
+    other section; only cases in the moderator's regions."""
+    cases = db.session.scalars(
+        sa.select(ModerationCase)
+        .where(
+            ModerationCase.id.in_(shown[:SECTION_LIMIT]),
+            scope.moderated_clause(moderator, ModerationCase.region_id),
+            sa.or_(ModerationCase.state != CaseState.OPEN, ModerationCase.urgent.is_not(urgent)),
+        )
+        .options(so.joinedload(ModerationCase.handled_by))
+    )
+    return [Gone(_case_dom_id(case)) if case.is_open else case_handled(case) for case in cases]
+
+
+def case_handled(case: ModerationCase) -> Gone:
+    """Who handled a case, when and how: what replaces its row."""
+    who = case.handled_by.display_name if case.handled_by else "A moderator"
+    return Gone(_case_dom_id(case), who, case.handled_at, case.outcome or case.state.value)
 
 
 def case_row(moderator: Member, case_id: int) -> CaseRow:
@@ -240,10 +288,40 @@ def _with_details(query: sa.Select) -> sa.Select:
     )
 
 
-def held_rows(moderator: Member) -> list[HeldRow]:
-    """Posts and threads waiting for approval in the moderator's regions, oldest first."""
+def held_rows(moderator: Member, after: int = 0) -> list[HeldRow]:
+    """Posts and threads waiting for approval in the moderator's regions, oldest first; with
+    ``after``, only posts newer than that id."""
     query = _with_details(_held_posts(moderator)).order_by(Post.id).limit(SECTION_LIMIT)
+    if after:
+        query = query.where(Post.id > after)
     return [_held_row(post) for post in db.session.scalars(query).unique()]
+
+
+def held_gone(moderator: Member, shown: list[int]) -> list[Gone]:
+    """Of the posts ``shown`` waiting for approval, those no longer waiting, with who decided
+    (from the audit log); only posts in the moderator's regions."""
+    shown = shown[:SECTION_LIMIT]
+    waiting = _held_posts(moderator).with_only_columns(Post.id).where(Post.id.in_(shown))
+    gone = db.session.scalars(
+        sa.select(Post)
+        .join(Post.thread)
+        .join(Thread.forum)
+        .where(
+            Post.id.in_(shown),
+            Post.id.not_in(waiting),
+            scope.moderated_clause(moderator, Forum.region_id),
+        )
+        .options(so.contains_eager(Post.thread))
+    )
+    rows = []
+    for post in gone:  # one query each: rarely more than one between two events
+        row = _held_row(post)
+        done = audit.handled(row.target.kind.value, row.target.id, HELD_ACTIONS)
+        if done is None:
+            rows.append(Gone(row.dom_id, "A moderator", None, "it no longer waits"))
+        else:
+            rows.append(Gone(row.dom_id, done.by, done.at, done.what))
+    return rows
 
 
 def held_row(moderator: Member, post_id: int) -> HeldRow:

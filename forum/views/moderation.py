@@ -53,13 +53,9 @@ def case_row(case_id: int):
     row = queue.case_row(current_user, case_id)
     if row.case.is_open:
         return render_template("moderation/_case.html", row=row)
-    who = row.case.handled_by.display_name if row.case.handled_by else "A moderator"
+    gone = queue.case_handled(row.case)
     return render_template(
-        "moderation/_handled.html",
-        row_id=row.dom_id,
-        by=who,
-        at=row.case.handled_at,
-        what=row.case.outcome or row.case.state.value,
+        "moderation/_handled.html", row_id=gone.dom_id, by=gone.by, at=gone.at, what=gone.what
     )
 
 
@@ -76,13 +72,38 @@ def badge():
     return render_template("moderation/_badge.html")
 
 
+@bp.get("/queue/<any(urgent, reports, held):name>/updates")
+@moderator_required
+def section_updates(name: str):
+    """Live: a section's rows reported (or waiting) since ``after``, a note in place of each
+    ``shown`` row handled since (a row moved to the other section just leaves), and the counts."""
+    after = request.args.get("after", 0, int)
+    shown = [int(i) for i in request.args.getlist("shown") if i.isdigit()]
+    if name == "held":
+        rows, gone = queue.held_rows(current_user, after), queue.held_gone(current_user, shown)
+    else:
+        urgent = name == "urgent"
+        rows = queue.case_rows(current_user, urgent=urgent, after=after)
+        gone = queue.cases_gone(current_user, urgent=urgent, shown=shown)
+    return render_template(
+        "moderation/_section_updates.html",
+        name=name,
+        rows=rows,
+        gone=gone,
+        contacts=site.crisis_contacts() if name == "urgent" and rows else [],
+        queue_counts=queue.counts(current_user),
+    )
+
+
 @bp.get("/applications/updates")
 @moderator_required
 def application_updates():
-    """Live: applications newer than ``after``, and those among ``shown`` decided since."""
+    """Live: applications newer than ``after``, and those among ``shown`` decided since
+    (``level``: their heading level, 3 in the queue page's section)."""
     shown = [int(i) for i in request.args.getlist("shown") if i.isdigit()]
     return render_template(
         "moderation/_updates.html",
+        level=3 if request.args.get("level") == "3" else 2,
         applications=membership.pending_applications(
             current_user, after=request.args.get("after", 0, int)
         ),

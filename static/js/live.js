@@ -188,6 +188,15 @@
     });
   }
 
+  // An item the reader is using (focus in it, words typed in it, a fold opened) is not
+  // replaced by its newer version: their action on it replaces it anyway.
+  function busy(el) {
+    if (el.contains(document.activeElement) || el.querySelector("details[open]")) { return true; }
+    return Array.prototype.some.call(el.querySelectorAll("textarea, input:not([type=hidden])"), function (f) {
+      return f.value !== f.defaultValue;
+    });
+  }
+
   function place(p, item) {
     var list = p.list;
     if (!p.newestFirst) { // in id order: nearly always at the end
@@ -196,6 +205,7 @@
       return;
     }
     var old = list.querySelector(":scope > #" + CSS.escape(item.id));
+    if (old && busy(old)) { item.remove(); return; } // never under the reader's hands
     if (old && pinned(old) && pinned(item)) { old.replaceWith(item); return; }
     if (old) { old.remove(); }
     var top = items(list).filter(function (el) { return !pinned(el); })[0];

@@ -57,10 +57,14 @@ def test_a_member_reports_a_reply_a_moderator_hides_it_and_its_author_sees_why(
     check_accessibility(page, "my-reports")
     screenshot(page, "my-reports")
 
-    mod.reload()  # the report arrives in the queue (live updates will bring it unasked)
+    # the report arrives in the open queue by itself, announced once
     expect(mod.locator("#moderation-badge")).to_have_text(re.compile("^1"))
-    row = mod.locator(f"#report-post-{reply.id}")
+    row = mod.locator(f"#report-cases #report-post-{reply.id}")
     expect(row).to_contain_text("It's unkind or harassing")
+    expect(mod.locator("#queue-reports-count")).to_contain_text("1 reported thing waiting")
+    expect(mod.locator('[data-live-announce="report-cases"]')).to_have_text(
+        "1 newly reported thing added at the top of the list."
+    )
     expect(row.get_by_text(UNKIND)).to_be_hidden()  # folded away until chosen
     row.get_by_text("Show the reported text").click()
     expect(row.get_by_text(UNKIND)).to_be_visible()
@@ -148,6 +152,42 @@ def test_an_urgent_report_sits_at_the_top_with_the_crisis_contacts(site, page):
     expect(urgent.get_by_text(UNKIND)).to_be_visible()
     check_accessibility(page, "moderation-queue-urgent")
     screenshot(page, "moderation-queue-urgent")
+
+
+def test_an_urgent_report_arrives_in_the_open_queue_without_taking_a_moderators_words(
+    site, page, another_page
+):
+    thread, reply, rhona, _callum = _thread_with_an_unkind_reply(site)
+    site.call(factories.report, rhona, "post", reply.id, "unkind")
+    kenny = site.member(display_name="Kenny", role="moderator", email="kenny@example.org")
+    sign_in(page, kenny.email)
+    page.goto("/moderation/")
+    row = page.locator(f"#report-post-{reply.id}")
+    row.locator("summary", has_text=re.compile("^Hide")).click()
+    row.get_by_label("Why it is hidden (its author reads this)").fill("Half-written reason")
+
+    reporter = another_page()
+    friend = site.member(display_name="Sandy", email="sandy@example.org")
+    sign_in(reporter, friend.email)
+    reporter.goto(f"/threads/{thread.id}?page=1")
+    reporter.get_by_role("link", name="Report the thread").click()
+    box = reporter.locator(f"#report-form-thread-{thread.id}")
+    box.get_by_label("I'm worried about someone's safety").check()
+    box.get_by_role("button", name="Send report").click()
+    expect(box).to_contain_text("Thank you")
+
+    urgent = page.locator("#queue-urgent")
+    expect(urgent.locator(f"#report-thread-{thread.id}")).to_be_visible()
+    expect(urgent).to_contain_text("Someone may be at risk")
+    expect(urgent).to_contain_text("Samaritans")
+    expect(page.locator("#queue-urgent-count")).to_contain_text("1 urgent report")
+    expect(page.locator("#moderation-badge")).to_have_text(re.compile("^2"))
+    # the row being written in is left as it is: the words stay
+    expect(row.get_by_label("Why it is hidden (its author reads this)")).to_have_value(
+        "Half-written reason"
+    )
+    check_accessibility(page, "moderation-queue-live")
+    screenshot(page, "moderation-queue-live")
 
 
 def test_a_suspended_members_open_page_loses_access_on_the_next_request(site, page, another_page):
