@@ -155,9 +155,7 @@ def test_a_regional_moderator_hears_only_of_her_regions(app, regional_client, mo
     assert moderator.display_name not in body
 
 
-def test_updates_cost_the_same_queries_for_one_new_row_or_ten(
-    app, moderator_client, count_queries
-):
+def test_updates_cost_the_same_queries_for_one_new_row_or_ten(app, moderator_client, count_queries):
     with app.test_request_context():
         author = factories.member()
         threads = [factories.thread(author, title=f"Thread {n}") for n in range(11)]
