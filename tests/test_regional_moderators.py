@@ -190,3 +190,69 @@ def test_administrators_choose_a_moderators_regions_and_it_is_logged(app, admin_
         assert db.session.get(Member, kenny.id).moderated_regions == []
     response = admin_client.submit(f"/admin/members/{kenny.id}/regions", {"regions": ids})
     assert response.status_code == 302  # no longer a moderator: refused with a message
+
+
+def _invite(client, **form):
+    return client.submit("/moderation/invitations", {"days": "7", **form})
+
+
+def _link(response) -> str:
+    page = response.get_data(as_text=True)
+    value = page[page.index('id="new-link"') :].split('value="', 1)[1].split('"', 1)[0]
+    return value.replace("http://forum.test", "")
+
+
+def test_her_invitations_admit_people_only_to_her_regions(
+    app, regional_client, moderator_client, new_client
+):
+    from tests.test_membership import application
+
+    with app.app_context():
+        highland = factories.region("Highland").id
+        lothian = factories.region("Lothian").id
+    page = regional_client.get("/moderation/invitations").get_data(as_text=True)
+    assert "Any region" not in page and ">Lothian<" not in page and ">Highland<" in page
+    for region in ("", str(lothian)):  # no "any region", no other region
+        refused = _invite(regional_client, region_id=region)
+        assert refused.status_code == 422
+        assert "Choose one of the regions you moderate" in refused.get_data(as_text=True)
+    link = _link(_invite(regional_client, region_id=str(highland), note="For Fiona"))
+    form = new_client().get(link).get_data(as_text=True)
+    assert ">Highland<" in form and ">Lothian<" not in form
+    elsewhere = application(email="fiona@example.org", region_id=str(lothian), reason=None)
+    refused = new_client().submit(link, elsewhere)
+    assert refused.status_code == 422
+    assert "This invitation is to join Highland." in refused.get_data(as_text=True)
+    guest = new_client()
+    joined = guest.submit(link, {**elsewhere, "region_id": str(highland)})
+    assert joined.status_code == 302
+    with app.app_context():
+        fiona = db.session.scalar(sa.select(Member).where(Member.email == "fiona@example.org"))
+        assert (fiona.status, fiona.region_id) == (MemberStatus.ACTIVE, highland)
+    # a national moderator's invitation lets the person choose
+    national = _link(_invite(moderator_client, region_id=str(highland)))
+    free = new_client().submit(national, application(email="g@example.org", region_id=str(lothian)))
+    assert free.status_code == 302
+
+
+def test_she_sees_and_revokes_only_invitations_for_her_regions(
+    app, regional_client, moderator_client
+):
+    from forum.models import Invitation
+
+    with app.app_context():
+        lothian = factories.region("Lothian").id
+    _invite(moderator_client, region_id=str(lothian), note="For someone in Lothian")
+    _invite(moderator_client, note="For anyone")
+    with app.app_context():
+        ids = list(db.session.scalars(sa.select(Invitation.id)))
+    page = regional_client.get("/moderation/invitations").get_data(as_text=True)
+    assert "For someone in Lothian" not in page and "For anyone" not in page
+    for invitation_id in ids:
+        regional_client.submit(f"/moderation/invitations/{invitation_id}/revoke", {})
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(sa.func.count()).where(Invitation.revoked_at.is_not(None)))
+            == 0
+        )
+    assert "For anyone" in moderator_client.get("/moderation/invitations").get_data(as_text=True)

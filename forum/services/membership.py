@@ -241,6 +241,10 @@ def create_invitation(
         raise ValidationFailed({"note": "Keep the note under 200 characters."})
     if region_id and db.session.get(Region, region_id) is None:
         raise ValidationFailed({"region_id": "Choose a region from the list."})
+    if not moderator.moderates(region_id or None):
+        raise ValidationFailed(
+            {"region_id": "Choose one of the regions you moderate: the person joins there."}
+        )
     secret, digest = tokens.new_secret()
     invitation = Invitation(
         token_hash=digest,
@@ -263,16 +267,47 @@ def create_invitation(
     return invitation, secret
 
 
-def invitations(limit: int = 100) -> list[Invitation]:
+def invitation_regions(moderator: Member) -> list[Region] | None:
+    """The regions a moderator may invite someone into: None for any region (national
+    moderators and administrators), their own regions for a regional moderator."""
+    if moderator.moderation_scope is None:
+        return None
+    return [r for r in site.regions() if moderator.moderates(r.id)]
+
+
+def invited_region(invitation: Invitation) -> int | None:
+    """The region an invitation's person must join: a regional moderator's invitation admits
+    someone to the region it names; None when they choose their own."""
+    inviter = invitation.created_by
+    if inviter is None or inviter.moderation_scope is None:
+        return None
+    return invitation.region_id
+
+
+def _invitations_of(moderator: Member) -> sa.ColumnElement[bool]:
+    """SQL: the invitations a moderator sees and may revoke: their own, and those for the
+    regions they moderate (every one for national moderators)."""
+    return sa.or_(
+        Invitation.created_by_id == moderator.id,
+        scope.moderated_clause(moderator, Invitation.region_id),
+    )
+
+
+def invitations(moderator: Member, limit: int = 100) -> list[Invitation]:
     return list(
         db.session.scalars(
-            sa.select(Invitation).order_by(Invitation.created_at.desc()).limit(limit)
+            sa.select(Invitation)
+            .where(_invitations_of(moderator))
+            .order_by(Invitation.created_at.desc())
+            .limit(limit)
         )
     )
 
 
-def revoke_invitation(invitation_id: int, actor: Member | None = None) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
+def revoke_invitation(invitation_id: int, actor: Member) -> Invitation:
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.id == invitation_id, _invitations_of(actor))
+    )
     if invitation is None:
         raise NotFound("That invitation no longer exists.")
     if invitation.used_at is None and invitation.revoked_at is None:
@@ -306,7 +341,12 @@ def open_invitation(secret: str, now: datetime | None = None) -> Invitation:
 def redeem_invitation(secret: str, app: Application) -> Member:
     """Join through an invitation: the member is active at once, approved by the inviter."""
     invitation = open_invitation(secret)
-    email, _region = _check_application(app)
+    email, region = _check_application(app)
+    fixed = invited_region(invitation)
+    if fixed is not None and region.id != fixed:
+        raise ValidationFailed(
+            {"region_id": f"This invitation is to join {invitation.region.name}."}
+        )
     if _email_taken(email):
         raise ValidationFailed(
             {"email": "This email already has an account. Sign in, or reset your password."}

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_user
 
 from forum.extensions import limiter
-from forum.forms import add_errors, region_choices
+from forum.forms import SelectChoice, add_errors, region_choices
 from forum.forms.membership import ApplicationForm, InvitationRedeemForm, JoinForm
 from forum.permissions import for_signed_in, keeps_input_on_csrf_error, public
 from forum.services import membership, site
@@ -17,6 +17,18 @@ def _region_choices(form: JoinForm, default_region_id: int | None = None) -> Non
     form.region_id.choices = region_choices("Choose your region")
     if default_region_id and form.region_id.data is None:
         form.region_id.data = default_region_id
+
+
+def _invited_region_choices(form: JoinForm, invitation) -> None:
+    """The regions an invitation offers: the one it names, when its inviter moderates only
+    some regions, otherwise every region with its own chosen in advance."""
+    fixed = membership.invited_region(invitation)
+    if fixed is None:
+        _region_choices(form, invitation.region_id)
+    else:
+        form.region_id.choices = [SelectChoice(str(fixed), invitation.region.name)]
+        if form.region_id.data is None:
+            form.region_id.data = fixed
 
 
 def _application(form: JoinForm) -> membership.Application:
@@ -94,7 +106,7 @@ def redeem_invitation(token: str):
     except NotFound as exc:
         return render_template("membership/invitation_closed.html", message=str(exc)), 410
     form = InvitationRedeemForm()
-    _region_choices(form, invitation.region_id)
+    _invited_region_choices(form, invitation)
     if form.validate_on_submit():
         try:
             member = membership.redeem_invitation(token, _application(form))

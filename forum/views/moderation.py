@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from forum.extensions import htmx
-from forum.forms import add_errors, region_choices
+from forum.forms import SelectChoice, add_errors, region_choices
 from forum.forms.membership import DecisionForm, InvitationForm
 from forum.permissions import moderator_required
 from forum.services import membership, queue, site
@@ -157,11 +157,22 @@ def decide(member_id: int, decision: str):
 # --- invitations --------------------------------------------------------------------------------
 
 
+def _invitation_form(**kwargs) -> InvitationForm:
+    """The form, offering the regions this moderator may invite into (any, for national ones)."""
+    form = InvitationForm(**kwargs)
+    regions = membership.invitation_regions(current_user)
+    if regions is None:
+        form.region_id.choices = region_choices("Any region")
+    else:
+        form.region_id.label.text = "Region"
+        form.region_id.choices = [SelectChoice(str(r.id), r.name) for r in regions]
+    return form
+
+
 @bp.route("/invitations", methods=["GET", "POST"])
 @moderator_required
 def invitations():
-    form = InvitationForm()
-    form.region_id.choices = region_choices("Any region")
+    form = _invitation_form()
     link = None
     if form.validate_on_submit():
         try:
@@ -175,14 +186,14 @@ def invitations():
             add_errors(form, exc)
         else:
             link = url_for("membership.redeem_invitation", token=secret, _external=True)
-            form = InvitationForm(formdata=None)  # ready for the next one
-            form.region_id.choices = region_choices("Any region")
+            form = _invitation_form(formdata=None)  # ready for the next one
     status = 422 if form.errors else 200
     return render_template(
         "moderation/invitations.html",
         form=form,
         link=link,
-        invitations=membership.invitations(),
+        invitations=membership.invitations(current_user),
+        regional=membership.invitation_regions(current_user) is not None,
     ), status
 
 
