@@ -11,6 +11,7 @@ from forum.models import AuditEntry, Member, MemberStatus, Post, Thread
 from forum.services import idea_moderation, membership, moderation, site
 from forum.services.errors import OutOfScope
 from tests import factories
+from tests.conftest import sign_in_as
 
 
 @pytest.fixture
@@ -256,3 +257,41 @@ def test_she_sees_and_revokes_only_invitations_for_her_regions(
             == 0
         )
     assert "For anyone" in moderator_client.get("/moderation/invitations").get_data(as_text=True)
+
+
+def test_she_reads_the_members_only_forums_and_ideas_of_her_regions_not_others(
+    app, regional_moderator, new_client
+):
+    from forum.services import live
+
+    with app.test_request_context():
+        for region in ("Highland", "Lothian", "Greater Glasgow and Clyde"):
+            factories.forum(region_name=region, audience="region")
+        lothian_author = factories.member(region_name="Lothian")
+        lothian = factories.thread(lothian_author, "lothian", title="Lothian only")
+        lothian_idea = factories.idea(lothian_author, "A Lothian idea", region_name="Lothian")
+        highland = factories.thread(factories.member(region_name="Highland"), "highland")
+        # Ross lives in Lothian and moderates Glasgow: he sees both, and not Highland
+        ross = factories.member(
+            display_name="Ross", role="moderator", region_name="Lothian",
+            moderates=("Greater Glasgow and Clyde",),
+        )  # fmt: skip
+        glasgow = factories.thread(factories.member(region_name="Greater Glasgow and Clyde"),
+                                   "greater-glasgow-and-clyde")  # fmt: skip
+    isla = sign_in_as(new_client(), regional_moderator)
+    assert isla.get(f"/threads/{highland.id}").status_code == 200
+    assert isla.get(f"/threads/{lothian.id}").status_code == 404
+    assert isla.get("/forums/lothian").status_code == 404
+    assert isla.get(f"/ideas/{lothian_idea.id}").status_code == 404
+    assert "Lothian only" not in isla.get("/").get_data(as_text=True)
+    ross_client = sign_in_as(new_client(), ross)
+    assert ross_client.get(f"/threads/{lothian.id}").status_code == 200
+    assert ross_client.get(f"/threads/{glasgow.id}").status_code == 200
+    assert ross_client.get(f"/threads/{highland.id}").status_code == 404
+    with app.app_context():
+        lothian_region = factories.region("Lothian").id
+    with app.test_request_context():
+        assert not live.may_subscribe(regional_moderator, "ideas:all")
+        assert not live.may_subscribe(regional_moderator, f"ideas:{lothian_region}")
+        assert live.may_subscribe(ross, f"ideas:{lothian_region}")
+        assert not live.may_subscribe(ross, f"forum:{highland.forum_id}")

@@ -104,6 +104,17 @@ class Member(UserMixin, db.Model):
         return self._moderated_region_ids() or None
 
     @property
+    def regions_seen(self) -> frozenset[int] | None:
+        """The regions whose members-only content (a region's own forum, its ideas) this person
+        may read: None for every region (national moderators and administrators); otherwise
+        their own region and, for a regional moderator, the regions they moderate."""
+        scope = self.moderation_scope
+        if scope is None:
+            return None
+        own = {self.region_id} if self.region_id is not None else set()
+        return frozenset(own | scope)
+
+    @property
     def is_regional_moderator(self) -> bool:
         return bool(self.moderation_scope)
 
@@ -114,7 +125,7 @@ class Member(UserMixin, db.Model):
 
     def _moderated_region_ids(self) -> frozenset[int]:
         state = sa.inspect(self)
-        if "moderated_regions" in state.unloaded and state.detached:
+        if state.detached:
             link = db.metadata.tables["moderator_regions"]  # a copy kept outside a session
             query = sa.select(link.c.region_id).where(link.c.moderator_id == self.id)
             return frozenset(db.session.scalars(query))

@@ -51,13 +51,15 @@ def region_description(region_name: str) -> str:
 
 
 def visible_forums_clause(member: Member) -> sa.ColumnElement[bool]:
-    """SQL condition on ``Forum`` that is true for the forums ``member`` may see."""
-    if member.is_moderator:
+    """SQL condition on ``Forum`` that is true for the forums ``member`` may see: every forum
+    for everyone, and the forums of the regions they see (``Member.regions_seen``)."""
+    regions = member.regions_seen
+    if regions is None:
         return sa.true()
     everyone = Forum.audience == ForumAudience.EVERYONE
-    if member.region_id is None:
+    if not regions:
         return everyone
-    return sa.or_(everyone, Forum.region_id == member.region_id)
+    return sa.or_(everyone, Forum.region_id.in_(sorted(regions)))
 
 
 def restricted_regions() -> sa.Select:

@@ -21,8 +21,9 @@ statement (``counters_changed``), and the board sorts by it with an index.
 board topics (``card-<id>``: a card changed; ``ideas-new``: a new idea). Events name only ids, and
 pages refetch through ``visible_clause``; but even an id, with its timing, says that an idea
 exists and is active, so the board's events travel by audience: ideas every member may see on
-``ideas``, ideas of a region kept to its members on ``ideas:<region id>`` (that region's members)
-and ``ideas:all`` (moderators). A member's stream never names an idea hidden from them.
+``ideas``, ideas of a region kept to its members on ``ideas:<region id>`` (that region's members
+and moderators) and ``ideas:all`` (national moderators). A member's stream never names an
+idea hidden from them.
 
 **Similar ideas.** A title is cut into terms: its words of three letters or more, without
 common words, each cut to its first five letters (so "speaker", "speakers" and "speaking"
@@ -83,10 +84,14 @@ class DuplicatePost(Conflict):
 
 
 def _hidden_regions(member: Member) -> sa.Select:
-    """Ids of the restricted regions that are not ``member``'s own."""
+    """Ids of the restricted regions whose ideas ``member`` does not see (all but their own and,
+    for a regional moderator, theirs to moderate; none for national moderators)."""
     hidden = forums.restricted_regions()
-    if member.region_id is not None:
-        hidden = hidden.where(Forum.region_id != member.region_id)
+    regions = member.regions_seen
+    if regions is None:
+        return hidden.where(sa.false())
+    if regions:
+        hidden = hidden.where(Forum.region_id.not_in(sorted(regions)))
     return hidden
 
 
@@ -94,7 +99,7 @@ def visible_clause(member: Member) -> sa.ColumnElement[bool]:
     """SQL condition: the ideas ``member`` may see (ideas of another restricted region are not;
     hidden ones only for their author and the moderators of their region)."""
     shown = scope.shown_clause(member, Idea, Idea.region_id)
-    if member.is_moderator:
+    if member.regions_seen is None:
         return shown
     region = sa.or_(Idea.region_id.is_(None), Idea.region_id.not_in(_hidden_regions(member)))
     return sa.and_(region, shown)
@@ -121,7 +126,7 @@ def visible_idea(member: Member, idea_id: int, *, details: bool = True) -> Idea:
 
 def region_visible(member: Member, region_id: int) -> bool:
     """Whether ``member`` may see the ideas of this region."""
-    if member.is_moderator:
+    if member.regions_seen is None:
         return True
     hidden = _hidden_regions(member).where(Forum.region_id == region_id)
     return not db.session.scalar(sa.select(hidden.exists()))
@@ -152,17 +157,19 @@ MODERATORS_BOARD = "all"
 
 def board_topics(member: Member) -> list[str]:
     """The topics a member's board follows (no query): what every member may see, and the
-    ideas of their own region (kept to its members or not); moderators follow every idea."""
-    if member.is_moderator:
+    ideas of the regions they see (kept to their members or not); national moderators
+    follow every idea."""
+    regions = member.regions_seen
+    if regions is None:
         return [BOARD, f"{BOARD}:{MODERATORS_BOARD}"]
-    return [BOARD] + ([f"{BOARD}:{member.region_id}"] if member.region_id else [])
+    return [BOARD] + [f"{BOARD}:{region_id}" for region_id in sorted(regions)]
 
 
 def _may_hear_board(member: Member, key: str | None) -> bool:
     if key is None:
         return True
     if key == MODERATORS_BOARD:
-        return member.is_moderator
+        return member.regions_seen is None
     return key.isdigit() and region_visible(member, int(key))
 
 
@@ -461,11 +468,7 @@ def _choosable_region(member: Member, region_id: int | None) -> int | None:
     if region_id is None:
         return None
     region = db.session.get(Region, region_id)
-    hidden = (
-        not member.is_moderator
-        and region is not None
-        and region.id in set(db.session.scalars(_hidden_regions(member)))
-    )
+    hidden = region is not None and not region_visible(member, region.id)
     if region is None or region.is_archived or hidden:
         raise ValidationFailed({"region_id": "Choose a region from the list, or national."})
     return region.id
