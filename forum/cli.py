@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
@@ -23,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(forums)
     app.cli.add_command(setup_token)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(bench_data)
 
 
 @users.command("create-admin")
@@ -103,3 +106,28 @@ def seed_demo() -> None:
     click.echo("Demo data created. Sign in at http://127.0.0.1:5000/signin as:")
     for role, email, password in accounts:
         click.echo(f"  {role:<28} {email:<36} password: {password}")
+
+
+@click.command("bench-data")
+@click.option("--members", default=2000, show_default=True, type=click.IntRange(min=3))
+@click.option("--threads", default=5000, show_default=True, type=click.IntRange(min=3))
+@click.option("--posts", default=200_000, show_default=True, type=click.IntRange(min=3))
+@click.option("--ideas", default=5000, show_default=True, type=click.IntRange(min=2))
+@click.option("--votes", default=100_000, show_default=True, type=click.IntRange(min=0))
+@click.option(
+    "--comments", type=click.IntRange(min=0), help="Comments on ideas [default: votes / 5]"
+)
+@click.option("--seed", default=8, show_default=True, help="The same seed makes the same data.")
+@with_appcontext
+def bench_data(**sizes: int) -> None:
+    """Fill an empty, migrated database with benchmark data at scale, and print the pages to
+    load as JSON (the contract is in bench/targets.py). Progress goes to stderr."""
+    from forum.services import benchdata
+
+    try:
+        targets = benchdata.generate(
+            benchdata.Sizes(**sizes), say=lambda m: click.echo(m, err=True)
+        )
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(json.dumps(targets, indent=2))
