@@ -174,6 +174,9 @@ class Post(RichBody, Hideable, db.Model):
     __table_args__ = (
         # A thread's pages, "posts after N", and a post's position in its thread.
         sa.Index("ix_posts_thread_id_id", "thread_id", "id"),
+        # The ids of one page of a thread's shown posts, from the index alone (held_at IS NULL
+        # is part of the key): the last page of a long thread costs what the first does.
+        sa.Index("ix_posts_thread_shown", "thread_id", "held_at", "id"),
         # The same member posting the same text twice within minutes.
         sa.Index("ix_posts_author_created", "author_id", "created_at"),
         # Posts waiting for approval (a handful among many): the queue and its badge.

@@ -26,9 +26,13 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import redis
-
 log = logging.getLogger(__name__)
+
+
+def _redis_errors() -> tuple[type[Exception], ...]:
+    import redis
+
+    return (redis.RedisError,)
 
 
 class BrokerUnavailable(RuntimeError):
@@ -301,6 +305,8 @@ class RedisBroker(Broker):
         ready_timeout: float = 5.0,
     ) -> None:
         super().__init__(queue_size=queue_size)
+        import redis  # only where Redis is configured: it costs memory in every worker
+
         self._redis = redis.Redis.from_url(
             url, health_check_interval=30, socket_connect_timeout=5, socket_keepalive=True
         )
@@ -319,7 +325,7 @@ class RedisBroker(Broker):
         args = [secrets.token_hex(4), f"{topic} {name}", self._replay_size, _KEEP_SECONDS]
         try:
             message = self._publish(keys=self._keys, args=[*args, self._channel])
-        except redis.RedisError as exc:
+        except _redis_errors() as exc:
             raise BrokerUnavailable(f"could not publish to Redis: {exc}") from exc
         return Event.decode(message)
 
@@ -334,7 +340,7 @@ class RedisBroker(Broker):
         try:
             epoch, seq = self._head()
             buffered = [Event.decode(m) for m in self._redis.lrange(self._keys[1], 0, -1)]
-        except redis.RedisError as exc:
+        except _redis_errors() as exc:
             subscription.close()
             raise BrokerUnavailable(f"could not read from Redis: {exc}") from exc
         # Events published meanwhile may arrive twice (here and live): streams skip repeats.
@@ -343,7 +349,7 @@ class RedisBroker(Broker):
     def cursor(self) -> str | None:
         try:
             epoch, seq = self._head()
-        except redis.RedisError as exc:
+        except _redis_errors() as exc:
             log.warning("live updates: could not read the cursor from Redis: %s", exc)
             return None
         return f"{epoch}-{seq}"
@@ -387,7 +393,7 @@ class RedisBroker(Broker):
                         self._ready.set()
                     elif message["type"] == "message":
                         self._dispatch(message["data"])
-            except (redis.RedisError, OSError) as exc:
+            except (*_redis_errors(), OSError) as exc:
                 self._ready.clear()
                 log.warning("live updates: Redis subscription lost (%s); retrying", exc)
                 time.sleep(delay)

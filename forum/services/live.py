@@ -173,9 +173,12 @@ def version(obj: object, *extra: object) -> str:
     loaded from the database to compute it.
     """
     state = sa.inspect(obj)
-    values = [state.dict.get(attr.key) for attr in state.mapper.column_attrs]
-    text = "\x1f".join(repr(v) for v in [*values, *extra])
-    return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+    digest = hashlib.blake2b(digest_size=6)
+    for value in [*(state.dict.get(attr.key) for attr in state.mapper.column_attrs), *extra]:
+        # texts (a post's body) are hashed as they are: repr() of a long text costs more
+        digest.update(b"s" + value.encode() if isinstance(value, str) else repr(value).encode())
+        digest.update(b"\x1f")
+    return digest.hexdigest()
 
 
 MAX_SHOWN = 100

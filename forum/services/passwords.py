@@ -3,7 +3,6 @@
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MAX_LENGTH = 1000
@@ -59,6 +58,8 @@ def weakness(password: str, user_inputs: list[str]) -> str | None:
     if not password.strip():
         return "A password of only spaces is too easy to guess."
     inputs = [s[:_ESTIMATE_CHARS] for s in user_inputs if s]
+    from zxcvbn import zxcvbn  # here: its word lists take 13 MB in every worker that imports it
+
     result = zxcvbn(password[:_ESTIMATE_CHARS], user_inputs=inputs)
     if result["score"] >= current_app.config["MIN_PASSWORD_STRENGTH"]:
         return None
