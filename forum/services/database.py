@@ -1,7 +1,10 @@
 """Database connection settings that make SQLite fit for a busy evening."""
 
+import fcntl
 import math
+import os
 import sqlite3
+import threading
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
@@ -19,7 +22,8 @@ def tune_sqlite(app: Flask) -> None:
     things (POST and friends) begin with ``BEGIN IMMEDIATE``, taking the write lock up front:
     a deferred transaction that reads and then writes could otherwise fail at once when
     another writer got in between (SQLITE_BUSY_SNAPSHOT), which no timeout can cure. Reading
-    requests keep plain deferred transactions and never wait for writers.
+    requests keep plain deferred transactions and never wait for writers. Writers take turns
+    before ``BEGIN IMMEDIATE`` (``WriterTurn``), given back when their transaction ends.
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -31,16 +35,80 @@ def tune_sqlite(app: Flask) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
         _ensure_ln(dbapi_connection)
 
+    turn = WriterTurn(engine.url.database)
+
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):
         writing = has_request_context() and request.method not in READ_METHODS
+        if writing:
+            connection.info["writer"] = turn.take()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    @sa.event.listens_for(engine, "commit")
+    @sa.event.listens_for(engine, "rollback")
+    def _end(connection):
+        if connection.info.pop("writer", None):
+            turn.give_back()
+
+    @sa.event.listens_for(engine.pool, "checkin")
+    def _checkin(_dbapi_connection, record):
+        # a connection closed without a rollback never keeps the turn
+        if record is not None and record.info.pop("writer", None):
+            turn.give_back()
+
+
+BUSY_TIMEOUT_SECONDS = 10
+
+
+class WriterTurn:
+    """Writers queue for their turn here, before ``BEGIN IMMEDIATE``, rather than in SQLite's
+    busy handler, which sleeps and retries: under a burst of replies from several processes,
+    some writers would wait for seconds while later ones went first (issue 8's benchmark).
+
+    The threads of a process take turns on a lock; the process whose thread holds it then
+    takes an exclusive ``flock`` on ``<database>.writer`` beside the database, which the kernel
+    hands from process to process as they release it. A process that dies holding it releases
+    it with its files. For a database in memory (tests) only the lock is used.
+    """
+
+    def __init__(self, database: str | None):
+        self.path = f"{database}.writer" if database and database != ":memory:" else None
+        self.lock = threading.Lock()
+        self._file = None
+        self._pid = None
+
+    def take(self) -> bool:
+        if not self.lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            return False  # past the busy timeout, SQLite decides as before
+        try:
+            if self.path:
+                fcntl.flock(self._lock_file(), fcntl.LOCK_EX)
+        except OSError:
+            pass  # no lock file (a read-only folder): SQLite's busy handler still orders us
+        return True
+
+    def give_back(self) -> None:
+        try:
+            if self._file is not None and self._pid == os.getpid():
+                fcntl.flock(self._file, fcntl.LOCK_UN)
+        except OSError:
+            pass
+        finally:
+            self.lock.release()
+
+    def _lock_file(self):
+        """This process's own open file (a worker forked from a parent opens its own: a flock
+        belongs to an open file, so one shared across a fork would be held by both)."""
+        if self._pid != os.getpid():
+            self._file = open(self.path, "a")  # noqa: SIM115 (kept open for the process's life)
+            self._pid = os.getpid()
+        return self._file
 
 
 def _ensure_ln(dbapi_connection) -> None:

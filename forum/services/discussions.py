@@ -209,7 +209,7 @@ def posts_page(member: Member, thread: Thread, page: int) -> forums.KnownTotalPa
     shown = sa.select(Post.id).where(Post.thread_id == thread.id, Post.held_at.is_(None))
 
     def fetch(offset: int, limit: int) -> list[Post]:
-        # The page's ids first, from the (thread_id, id) index alone, then only those posts
+        # The page's ids first, from the (thread_id, held_at, id) index alone, then those posts
         # with their authors: the last page of a thread of thousands costs what the first does.
         ids = shown.order_by(Post.id).offset(offset).limit(limit).scalar_subquery()
         query = (
