@@ -1,10 +1,10 @@
 """Filling the fresh database, and learning from the generator which pages to load.
 
-The hook: ``bench-data`` runs ``flask --app forum bench-data`` with the issue's sizes
+``bench-data`` runs ``flask --app forum bench-data`` with the issue's sizes
 (``BENCH_DATA_ARGS``) and reads the targets JSON it prints (``bench/targets.py`` documents
-it). Until that command exists, ``demo`` fills the database with ``flask seed-demo`` and
-loads the few pages the foundation has; it is a harness check, not the issue's scale.
-``auto`` (the default) takes ``bench-data`` when the app has it.
+it). ``demo`` fills the database with ``flask seed-demo`` and loads a few pages instead: a
+quick check of the harness, not the issue's scale. ``auto`` (the default) takes
+``bench-data`` when the app has it.
 
 Both first run ``flask db upgrade`` on the empty database.
 """

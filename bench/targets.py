@@ -10,16 +10,16 @@ one JSON object on stdout (other lines before it are allowed, the last object wi
       "pages": {
         "forum_index": "/",
         "forum": "/forums/lothian",
-        "thread": "/threads/123",
-        "thread_longest_first": "/threads/7",
+        "thread": "/threads/123?page=1",
+        "thread_longest_first": "/threads/7?page=1",
         "thread_longest_last": "/threads/7?page=400",
-        "ideas_trending": "/ideas?sort=trending",
-        "ideas_top": "/ideas?sort=top",
+        "ideas_trending": "/ideas/?sort=trending",
+        "ideas_top": "/ideas/?sort=top",
         "idea": "/ideas/42"
       },
       "writes": {
         "reply": {"url": "/threads/456/reply", "field": "body"},
-        "vote": {"url": "/ideas/43/vote", "htmx": true}
+        "vote": {"url": "/ideas/43/vote", "form": {"vote": "1"}, "htmx": true}
       },
       "member": {"email": "member17@bench.example.org", "password": "..."}
     }
