@@ -1,5 +1,9 @@
-"""Counters stay exact when many people reply at once (PostgreSQL, real concurrent transactions)."""
+"""Counters stay exact when many people reply at once (real concurrent transactions). On SQLite
+(the embedded default) writers take turns before ``BEGIN IMMEDIATE`` instead of retrying in
+SQLite's busy handler (``database.WriterTurn``): a burst of replies all succeed, and the turn
+is always given back."""
 
+import fcntl
 import threading
 
 import pytest
@@ -9,8 +13,6 @@ from forum.extensions import db
 from forum.models import Forum, Post, Thread
 from tests import factories
 from tests.conftest import sign_in_as
-
-pytestmark = pytest.mark.postgres_only
 
 
 def _all_at_once(jobs):
@@ -30,6 +32,21 @@ def _all_at_once(jobs):
     return results
 
 
+def _turn_taken(app) -> bool:
+    """On SQLite, whether some writer holds the turn now (never between requests)."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            return False
+        path = f"{db.engine.url.database}.writer"
+    with open(path, "a") as other:  # another open file: as another process would
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(other, fcntl.LOCK_UN)
+    return False
+
+
 def test_twenty_members_replying_at_once_leave_exact_counts(app, new_client):
     with app.app_context():
         people = [factories.member() for _ in range(20)]
@@ -43,6 +60,7 @@ def test_twenty_members_replying_at_once_leave_exact_counts(app, new_client):
         ]
     )
     assert statuses == [302] * 20
+    assert not _turn_taken(app)
     with app.app_context():
         stored = db.session.get(Thread, thread.id)
         posts = list(db.session.scalars(sa.select(Post.id).where(Post.thread_id == thread.id)))
@@ -53,6 +71,17 @@ def test_twenty_members_replying_at_once_leave_exact_counts(app, new_client):
         assert (forum.thread_count, forum.post_count) == (1, 21)
 
 
+def test_a_refused_write_gives_back_the_turn(app, member, member_client):
+    with app.app_context():
+        thread = factories.thread(member, title="A thread")
+    response = member_client.submit(f"/threads/{thread.id}/reply", {"body": ""})
+    assert response.status_code == 422  # refused: rolled back
+    assert not _turn_taken(app)
+    assert member_client.submit(f"/threads/{thread.id}/reply", {"body": "Now"}).status_code == 302
+    assert not _turn_taken(app)
+
+
+@pytest.mark.postgres_only
 def test_the_same_reply_sent_twice_at_once_is_saved_once(app, member, member_client, new_client):
     app.config["RATELIMIT_ENABLED"] = False  # the duplicate check alone must catch it
     with app.app_context():
