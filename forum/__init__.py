@@ -7,12 +7,13 @@ from typing import Any
 from flask import Flask
 
 from forum import config
+from forum.templating import ForumFlask
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app. ``overrides`` win over defaults and ``FORUM_*`` environment variables."""
     instance = (overrides or {}).get("INSTANCE_PATH") or _env_instance()
-    app = Flask(
+    app = ForumFlask(
         __name__,
         instance_path=str(instance),
         template_folder=str(config.ROOT / "templates"),

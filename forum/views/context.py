@@ -11,9 +11,6 @@ from forum.services import queue, site
 
 
 def init_app(app: Flask) -> None:
-    # Templates are a fixed set: a plain dict keeps them all, where Jinja's default LRU cache
-    # takes a lock and reorders a queue on every {% include %} (one per post on a thread page).
-    app.jinja_options = {**app.jinja_options, "cache_size": -1}
     app.context_processor(_context)
     app.add_template_filter(_when, "when")
     app.add_template_filter(_iso, "iso")
