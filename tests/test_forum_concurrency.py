@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Forum, Post, Thread
+from forum.services import database
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -37,7 +38,7 @@ def _turn_taken(app) -> bool:
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             return False
-        path = f"{db.engine.url.database}.writer"
+        path = database.WriterTurn(db.engine.url.database).path
     with open(path, "a") as other:  # another open file: as another process would
         try:
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -72,13 +72,18 @@ def badge():
     return render_template("moderation/_badge.html")
 
 
+def _shown_ids() -> list[int]:
+    """The ids of the rows a live page shows (``shown``, sent back on every update)."""
+    return [int(i) for i in request.args.getlist("shown") if i.isdigit()]
+
+
 @bp.get("/queue/<any(urgent, reports, held):name>/updates")
 @moderator_required
 def section_updates(name: str):
     """Live: a section's rows reported (or waiting) since ``after``, a note in place of each
     ``shown`` row handled since (a row moved to the other section just leaves), and the counts."""
     after = request.args.get("after", 0, int)
-    shown = [int(i) for i in request.args.getlist("shown") if i.isdigit()]
+    shown = _shown_ids()
     if name == "held":
         rows, gone = queue.held_rows(current_user, after), queue.held_gone(current_user, shown)
     else:
@@ -100,7 +105,7 @@ def section_updates(name: str):
 def application_updates():
     """Live: applications newer than ``after``, and those among ``shown`` decided since
     (``level``: their heading level, 3 in the queue page's section)."""
-    shown = [int(i) for i in request.args.getlist("shown") if i.isdigit()]
+    shown = _shown_ids()
     return render_template(
         "moderation/_updates.html",
         level=3 if request.args.get("level") == "3" else 2,
