@@ -77,6 +77,7 @@ def app_env(dbs: databases.BenchDatabases, workdir: Path) -> dict[str, str]:
         "FORUM_ENV": "production",
         "FORUM_SECRET_KEY": secrets.token_hex(32),
         "FORUM_TRUSTED_HOSTS": "127.0.0.1",
+        "FORUM_MAIL_FROM": "no-reply@forum.example.org",
         "FORUM_DATABASE_URL": dbs.url,
         "FORUM_INSTANCE_PATH": str(workdir / "instance"),
         "FORUM_RATELIMIT_ENABLED": "false",

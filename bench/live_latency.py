@@ -41,7 +41,7 @@ from bench import databases  # noqa: E402
 from bench.server import WORKERS, Server  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
-from forum.services.brokers import RedisBroker  # noqa: E402
+from forum.services.live.brokers import RedisBroker  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.live_servers import Session, production_env  # noqa: E402
 
@@ -76,8 +76,10 @@ def seed(url: str, instance: Path, subscribers: int) -> list[Session]:
         upgrade(directory=str(ROOT / "migrations"))
         factories.network("Bench Network")
         people = [factories.member(role="moderator") for _ in range(subscribers)]
+    sessions = [Session(app, person) for person in people]
+    with app.app_context():
         db.engine.dispose()
-    return [Session(person) for person in people]
+    return sessions
 
 
 class Subscribers:

@@ -30,6 +30,9 @@ class Defaults:
     TRUSTED_HOSTS: list[str] | None = None
     PROXY_FIX = False  # trust one proxy's X-Forwarded-* headers
     TIMEZONE = "Europe/London"  # how times are shown to members
+    EVENTS_ACCESS_ANSWERS_DAYS = 30  # access answers are deleted this many days after an event
+    EXPORT_INLINE_MAX = 5000  # a member's export with more things is made by a job and mailed
+    EXPORT_LINK_DAYS = 7  # how long the link to such an export works
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     MAX_CONTENT_LENGTH = 512 * 1024
@@ -38,25 +41,55 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "forum_session"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
-    REMEMBER_COOKIE_NAME = "forum_remember"
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_NAME = "forum_remember"  # lasts SIGN_IN_REMEMBERED_DAYS
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_REFRESH_EACH_REQUEST = False
+    # Sign-ins (forum/services/sign_ins.py), enforced by the server whatever the cookies say:
+    SIGN_IN_IDLE_DAYS = 14  # a sign-in not used for this long ends
+    SIGN_IN_REMEMBERED_DAYS = 90  # "keep me signed in" lasts this long at most
+    SIGN_IN_BROWSER_HOURS = 24  # without it, this long at most (and until the browser closes)
     # A long reply may be written over more than an hour: the token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
-    RATELIMIT_SIGNIN = "6 per minute;30 per hour"
+    RATELIMIT_SIGNIN = "6 per minute;30 per hour"  # per account, strictly
+    # Per address, loosely: a room of members on one venue's Wi-Fi signs in together.
+    RATELIMIT_SIGNIN_ADDRESS = "60 per minute;300 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
     RATELIMIT_APPLY = "5 per minute;20 per hour"
     RATELIMIT_REPORTS = "10 per minute;60 per hour"  # per member
     POSTING_LIMITS = "1 per 5 seconds;60 per hour"  # threads, replies, ideas and comments
     POSTING_LIMITS_NEW_MEMBER = "1 per 5 seconds;10 per hour"  # in a member's first day
+    # Messages: a newcomer (joined fewer than these days ago, or with fewer posts) may message
+    # the moderators only; 0 turns each rule off.
+    MESSAGES_NEWCOMER_DAYS = 7
+    MESSAGES_NEWCOMER_POSTS = 3
+    # Outside the cover hours (with the setting on), a new member's posts wait for approval: one
+    # who joined fewer than these days ago, or has fewer approved posts.
+    NEW_MEMBER_DAYS = 7
+    NEW_MEMBER_POSTS = 5
 
-    MAIL_FROM = "peer-forum <no-reply@localhost>"
+    # Background jobs (forum/services/jobs.py, declared in forum/tasks.py), run by Huey:
+    JOBS_BACKEND = "sqlite"  # sqlite (instance/jobs.db) | redis (REDIS_URL) | memory | immediate
+    JOBS_SQLITE_PATH: str | None = None  # default: instance/jobs.db
+    JOBS_QUEUE_NAME = "peer-forum"  # one per network sharing a Redis
+    JOBS_WORKERS = 2  # threads of a worker (flask jobs worker, or inside flask start)
+    JOBS_RETRIES = 5
+    JOBS_RETRY_SECONDS = 60
+    NOTIFY_MAIL_MINUTES = 10  # mail "right away": at most one per thread this often
+    # Where members reach the site, for the links in mails built by background jobs. Default:
+    # https://<first of TRUSTED_HOSTS> in production, http://127.0.0.1:5000 otherwise.
+    PUBLIC_URL: str | None = None
+
+    # Mails come from the network by name at this address ("Name <address>" to choose the name
+    # too); required in production. Development writes as no-reply@localhost.
+    MAIL_FROM: str | None = None
+    # Where replies to mails go: an address the moderators read. Without it mails carry no
+    # Reply-To and never ask to be replied to.
+    MAIL_REPLY_TO: str | None = None
     SMTP_HOST: str | None = None  # without it, mails are written under instance/mail/
     SMTP_PORT = 587
     SMTP_USERNAME: str | None = None
@@ -64,7 +97,7 @@ class Defaults:
     SMTP_STARTTLS = True
     SMTP_TIMEOUT = 10
 
-    # Live updates (forum/services/live.py): server-sent events through an in-process broker,
+    # Live updates (forum/services/live/): server-sent events through an in-process broker,
     # or Redis pub/sub when REDIS_URL is set (needed as soon as there is more than one process).
     LIVE_HEARTBEAT_SECONDS = 15  # a stream sends something at least this often
     LIVE_RECHECK_SECONDS = 60  # and checks its member's session and access this often
@@ -101,12 +134,19 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
     cfg["TESTING"] = cfg.get("TESTING", False) or env == "testing"
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), Path(app.instance_path))
     cfg["RATELIMIT_STORAGE_URI"] = cfg.get("REDIS_URL") or "memory://"
+    cfg["REMEMBER_COOKIE_DURATION"] = timedelta(days=cfg["SIGN_IN_REMEMBERED_DAYS"])
     if isinstance(cfg.get("TRUSTED_HOSTS"), str):
         cfg["TRUSTED_HOSTS"] = [h.strip() for h in cfg["TRUSTED_HOSTS"].split(",") if h.strip()]
     if env == "production":
         _production(app)
-    elif not cfg.get("SECRET_KEY"):
-        cfg["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    else:
+        if not cfg.get("SECRET_KEY"):
+            cfg["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        cfg["MAIL_FROM"] = cfg.get("MAIL_FROM") or "no-reply@localhost"
+    if not cfg.get("PUBLIC_URL"):
+        hosts = cfg.get("TRUSTED_HOSTS")
+        production = env == "production" and hosts
+        cfg["PUBLIC_URL"] = f"https://{hosts[0]}" if production else "http://127.0.0.1:5000"
 
 
 def _production(app: Flask) -> None:
@@ -123,10 +163,35 @@ def _production(app: Flask) -> None:
             "served on (for example FORUM_TRUSTED_HOSTS=forum.example.org), so links in emails "
             "can never carry a spoofed host."
         )
+    _mail_addresses(cfg)
     cfg["DEBUG"] = False
     cfg["SESSION_COOKIE_SECURE"] = True
     cfg["REMEMBER_COOKIE_SECURE"] = True
     cfg["PREFERRED_URL_SCHEME"] = "https"
+
+
+def _mail_addresses(cfg) -> None:
+    """The sender must be a real address of the network's; a Reply-To, if any, an address."""
+    sender = str(cfg.get("MAIL_FROM") or "")
+    address = sender.rpartition("<")[2].rstrip(">").strip()
+    if not _is_address(address) or address.lower().endswith(("@localhost", ".local")):
+        raise ConfigError(
+            "FORUM_MAIL_FROM is not set to a real address. In production mails are sent from "
+            "the network's name at this address (for example FORUM_MAIL_FROM=no-reply@"
+            "forum.example.org), and a mail server will not accept them from localhost."
+        )
+    reply_to = cfg.get("MAIL_REPLY_TO")
+    if reply_to and not _is_address(str(reply_to)):
+        raise ConfigError(
+            f"FORUM_MAIL_REPLY_TO must be one email address the moderators read, not "
+            f"{reply_to!r} (or leave it unset: mails then never ask to be replied to)."
+        )
+
+
+def _is_address(text: str) -> bool:
+    local, at, domain = text.partition("@")
+    spaced = any(c.isspace() or c in "<>,;" for c in text)
+    return bool(local and at and ("." in domain.strip(".") or domain == "localhost")) and not spaced
 
 
 def database_uri(url: str | None, instance: Path) -> str:

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort, current_app, make_response, redirect, request, url_for
+from flask import abort, current_app, redirect, request, url_for
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
 from forum.extensions import htmx
+from forum.models import utcnow
 
 F = TypeVar("F", bound=Callable)
 
@@ -37,6 +39,12 @@ def for_signed_in(view: F) -> F:
     return view
 
 
+def open_during_break(view: F) -> F:
+    """For members only, and still open while they take a break (the break's own page)."""
+    view.open_during_break = True
+    return view
+
+
 def access_of(endpoint: str | None) -> str:
     if endpoint == "static":
         return PUBLIC
@@ -48,9 +56,7 @@ def _go(endpoint: str, **values):
     """Redirect, or for an htmx request tell htmx to load the page instead of swapping it."""
     target = url_for(endpoint, **values)
     if htmx:
-        response = make_response("", 401)
-        response.headers["HX-Redirect"] = target
-        return response
+        return htmx_response("", 401, redirect=target)
     return redirect(target)
 
 
@@ -64,9 +70,19 @@ def enforce_membership():
     if not current_user.is_authenticated:
         nxt = request.full_path if request.method == "GET" and not htmx else None
         return _go("auth.sign_in", next=nxt.rstrip("?") if nxt else None)
-    if access == SIGNED_IN or current_user.is_member:
+    if access == SIGNED_IN:
+        return None
+    if current_user.is_member:
+        # Taking a break (Account → Your data): a gentle page instead of the forum.
+        if current_user.on_break(utcnow()) and not _open_during_break(request.endpoint):
+            return _go("privacy.on_break")
         return None
     return _go("membership.status")
+
+
+def _open_during_break(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "open_during_break", False)
 
 
 def moderator_required(view: F) -> F:

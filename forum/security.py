@@ -1,9 +1,10 @@
 """Response headers and request checks that apply to every page."""
 
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from forum.permissions import enforce_membership
+from forum.services import site_settings
 
 CSP = "; ".join(
     [
@@ -27,7 +28,6 @@ def init_app(app: Flask) -> None:
     app.before_request(_require_setup)
     app.before_request(enforce_membership)
     app.after_request(_headers)
-    app.after_request(_deliver_mail)
 
 
 def _require_setup():
@@ -38,9 +38,8 @@ def _require_setup():
         "pages.urgent_help",
     ):
         return None
-    from forum.services import site
 
-    if site.settings() is None:
+    if site_settings.settings() is None:
         return redirect(url_for("setup.setup"))
     return None
 
@@ -61,13 +60,4 @@ def _headers(response):
         headers["Cache-Control"] = "no-store"
     if current_app.config["ENV"] == "production":
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    return response
-
-
-def _deliver_mail(response):
-    """Mail queued by this request goes out now; failures stay in the outbox for later."""
-    if g.pop("mail_queued", False):
-        from forum.services import mail
-
-        mail.deliver_due()
     return response

@@ -17,6 +17,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from forum import create_app
 from forum.extensions import db
+from forum.services import jobs
 from tests import factories
 
 ON_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -113,6 +114,8 @@ def _test_config(url: str, instance: Path, **extra) -> dict:
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SERVER_NAME": "forum.test",
+        "PUBLIC_URL": "http://forum.test",
+        "JOBS_BACKEND": "memory",  # jobs wait until a test runs them (the run_jobs fixture)
         # Cheap hashes: the strength of argon2 is tested once, not paid in every test.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
@@ -169,6 +172,26 @@ def app(bare_app):
 
 
 @pytest.fixture
+def run_jobs(app):
+    """Run the background jobs waiting in the app's queue (the tests' queue runs nothing by
+    itself); returns how many ran."""
+    return lambda: jobs.run_pending(app)
+
+
+@pytest.fixture
+def commits():
+    """The commits of the database session while the test runs (one item each)."""
+    seen: list[int] = []
+
+    def count(_session):
+        seen.append(1)
+
+    sa.event.listen(db.session, "after_commit", count)
+    yield seen
+    sa.event.remove(db.session, "after_commit", count)
+
+
+@pytest.fixture
 def ctx(app):
     """An application context, for calling services directly."""
     with app.test_request_context():
@@ -214,10 +237,15 @@ def new_client(app):
     return app.test_client
 
 
-def sign_in_as(client: Client, member) -> Client:
-    """Give the client a session for ``member`` (as if they had signed in)."""
+def sign_in_as(client: Client, member, *, remembered: bool = False) -> Client:
+    """Give the client a session for ``member``, with a sign-in of its own (as if they had
+    signed in on this browser)."""
+    from forum.services import sign_ins
+
+    with client.application.app_context():
+        key = sign_ins.start(member, remembered=remembered, user_agent="Test client").key
     with client.session_transaction() as session:
-        session["_user_id"] = member.get_id()
+        session["_user_id"] = key
         session["_fresh"] = True
     return client
 

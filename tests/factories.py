@@ -29,7 +29,12 @@ from forum.models import (
     Thread,
     utcnow,
 )
-from forum.services import content_warnings, discussions, forums, ideas, passwords, site
+from forum.services import ordering, passwords
+from forum.services.forums import content_warnings, manage, threads
+from forum.services.ideas import access, board
+from forum.services.moderation import actions, reports
+from forum.services.network import setup
+from forum.services.search_index import documents as search_index
 
 PASSWORD = "correct horse battery staple"
 REGIONS = ("Lothian", "Highland", "Greater Glasgow and Clyde")
@@ -39,10 +44,10 @@ _numbers = itertools.count(1)
 def network(name: str = "Test Peer Network") -> None:
     """Site settings, three regions (each with its forum), the default crisis contacts and
     content warnings."""
-    site.create_network(name)
+    setup.create_network(name)
     for position, region in enumerate(REGIONS):
-        db.session.add(Region(name=region, slug=site.slugify(region), position=position))
-    forums.ensure_region_forums()
+        db.session.add(Region(name=region, slug=ordering.slugify(region), position=position))
+    manage.ensure_region_forums()
     db.session.commit()
 
 
@@ -97,7 +102,7 @@ def member(
 def tag(name: str = "events") -> IdeaTag:
     found = db.session.scalar(sa.select(IdeaTag).where(IdeaTag.name == name))
     if found is None:
-        found = IdeaTag(name=name, slug=site.slugify(name))
+        found = IdeaTag(name=name, slug=ordering.slugify(name))
         db.session.add(found)
         db.session.commit()
     return found
@@ -123,17 +128,18 @@ def idea(
         region_id=region(region_name).id if region_name else None,
         status=IdeaStatus(status),
         created_at=when,
-        freshness=ideas.freshness(when),
+        freshness=access.freshness(when),
         tags=[tag(name) for name in tags],
     )
     made.set_body(description)
     db.session.add(made)
     db.session.flush()
-    ideas.index_title(made)
+    board.index_title(made)
+    search_index.index(made)
     for voter in (author,) if voters is None else voters:
         db.session.add(IdeaVote(idea_id=made.id, member_id=voter.id))
     db.session.flush()
-    ideas.recount([made.id])
+    access.recount([made.id])
     db.session.commit()
     db.session.refresh(made)
     db.session.expunge(made)
@@ -146,7 +152,8 @@ def comment(author: Member, idea_id: int, body: str = "I like this.") -> IdeaCom
     made.set_body(body)
     db.session.add(made)
     db.session.flush()
-    ideas.recount([idea_id])
+    search_index.index(made)
+    access.recount([idea_id])
     db.session.commit()
     db.session.refresh(made)
     db.session.expunge(made)
@@ -176,7 +183,7 @@ def forum(
         db.session.commit()
     else:
         found = db.session.scalar(sa.select(Forum).where(Forum.name == name))
-        found = found or forums.save_forum(name=name, description=f"About {name.lower()}.")
+        found = found or manage.save_forum(name=name, description=f"About {name.lower()}.")
     db.session.refresh(found)
     return found
 
@@ -196,7 +203,7 @@ def thread(
         forum("Introductions")
     ids = [w.id for w in content_warnings.all_warnings() if w.name in warnings]
     with _without_rate_limits():
-        started = discussions.start_thread(
+        started = threads.start_thread(
             author,
             forum_slug,
             title=title or f"Thread {next(_numbers)}",
@@ -206,7 +213,7 @@ def thread(
         )
         thread_id = started.id
         for who, text in replies:
-            discussions.reply(who, thread_id, body=text)
+            threads.reply(who, thread_id, body=text)
     made = db.session.get(Thread, thread_id)
     db.session.expunge(made)
     return made
@@ -215,7 +222,7 @@ def thread(
 def reply(author: Member, thread_id: int, body: str, warnings: tuple[str, ...] = ()) -> Post:
     ids = [w.id for w in content_warnings.all_warnings() if w.name in warnings]
     with _without_rate_limits():
-        return discussions.reply(author, thread_id, body=body, warning_ids=ids)
+        return threads.reply(author, thread_id, body=body, warning_ids=ids)
 
 
 def many_replies(thread_id: int, author: Member, count: int) -> None:
@@ -231,7 +238,7 @@ def many_replies(thread_id: int, author: Member, count: int) -> None:
             for n in range(count)
         ],
     )  # fmt: skip
-    forums.recount()
+    manage.recount()
     db.session.commit()
 
 
@@ -240,17 +247,15 @@ def many_replies(thread_id: int, author: Member, count: int) -> None:
 
 def report(reporter: Member, kind: str, target_id: int, reason: str = "unkind", note: str = ""):
     """A report sent through the reporting service (needs a request context)."""
-    from forum.services import reports
 
     return reports.submit(reporter, kind, target_id, reason=reason, note=note)
 
 
 def act(moderator: Member, kind: str, target_id: int, action: str, **params):
     """A moderator's action through the service (needs a request context)."""
-    from forum.services import moderation
 
     case = params.pop("case", None)
-    return moderation.act(moderator, kind, target_id, action, params, case_id=case)
+    return actions.act(moderator, kind, target_id, action, params, case_id=case)
 
 
 def open_case(kind: str, target_id: int):

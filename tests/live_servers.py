@@ -32,14 +32,19 @@ def free_port() -> int:
 
 
 class Session:
-    """A signed-in member, as cookie and CSRF token, for any app process sharing SECRET."""
+    """A signed-in member, as cookie and CSRF token, for any app process sharing SECRET and the
+    database of ``app`` (where the sign-in is made)."""
 
-    def __init__(self, member):
+    def __init__(self, app: Flask, member):
+        from forum.services import sign_ins
+
+        with app.app_context():
+            key = sign_ins.start(member, remembered=False, user_agent="Live tests").key
         raw = secrets.token_hex(20)
-        app = Flask("live-tests")
-        app.secret_key = SECRET
-        serializer = SecureCookieSessionInterface().get_signing_serializer(app)
-        data = {"_user_id": member.get_id(), "_fresh": True, "csrf_token": raw}
+        signer = Flask("live-tests")
+        signer.secret_key = SECRET
+        serializer = SecureCookieSessionInterface().get_signing_serializer(signer)
+        data = {"_user_id": key, "_fresh": True, "csrf_token": raw}
         self.cookie = f"forum_session={serializer.dumps(data)}"
         self.csrf = URLSafeTimedSerializer(SECRET, salt="wtf-csrf-token").dumps(raw)
 
@@ -51,6 +56,7 @@ def production_env(instance: Path, **env: str) -> dict[str, str]:
         "FORUM_ENV": "production",
         "FORUM_SECRET_KEY": SECRET,
         "FORUM_TRUSTED_HOSTS": "127.0.0.1",
+        "FORUM_MAIL_FROM": "no-reply@forum.example.org",
         "FORUM_INSTANCE_PATH": str(instance),
         "FORUM_RATELIMIT_ENABLED": "false",
         "FORUM_ARGON2_TIME_COST": "1",

@@ -4,8 +4,10 @@ network's documents."""
 import sqlalchemy as sa
 
 from forum.extensions import db
-from forum.models import Consent, Member, Region, Role
-from forum.services import site
+from forum.models import AuditEntry, Consent, Member, Region, Role
+from forum.services import ordering, site_settings
+from forum.services.forums import content_warnings
+from forum.services.network import crisis_contacts, regions
 from tests import factories
 from tests.test_membership import application
 
@@ -19,7 +21,7 @@ def test_admin_adds_renames_reorders_and_archives_regions(app, admin_client, cli
     admin_client.submit(f"/admin/regions/{orkney.id}", {"action": "rename", "name": "Orkney Isles"})
     admin_client.submit(f"/admin/regions/{orkney.id}", {"action": "up"})
     with app.app_context():
-        names = [r.name for r in site.regions()]
+        names = [r.name for r in regions.regions()]
     assert names[-2] == "Orkney Isles"
     admin_client.submit(f"/admin/regions/{orkney.id}", {"action": "archive"})
     apply_page = client.get("/apply").get_data(as_text=True)
@@ -38,7 +40,7 @@ def test_region_names_are_unique_and_required(admin_client):
 def test_applying_for_an_archived_region_is_refused(app, client):
     with app.app_context():
         highland_id = factories.region("Highland").id
-        site.set_region_archived(highland_id, True)
+        regions.set_region_archived(highland_id, True)
     response = client.submit("/apply", application(region_id=str(highland_id)))
     assert response.status_code == 422
     assert b"Choose the region you are in." in response.data
@@ -84,7 +86,7 @@ def test_admin_edits_the_crisis_contacts(app, admin_client, client):
     assert response.status_code == 422
     assert b"Add a phone number, a text number or a website." in response.data
     with app.app_context():
-        first = site.crisis_contacts()[0]
+        first = crisis_contacts.crisis_contacts()[0]
     admin_client.submit(f"/admin/crisis-contacts/{first.id}/delete", {})
     assert b"Emergency services" not in client.get("/help/urgent").data
 
@@ -93,7 +95,7 @@ def test_changing_the_privacy_notice_makes_a_new_version_for_new_consents(
     app, admin_client, client
 ):
     with app.app_context():
-        current = site.settings()
+        current = site_settings.settings()
         form = {
             "network_name": current.network_name,
             "house_rules": current.house_rules_source,
@@ -102,8 +104,8 @@ def test_changing_the_privacy_notice_makes_a_new_version_for_new_consents(
         }
     admin_client.submit("/admin/settings", form)
     with app.app_context():
-        assert site.settings().privacy_notice_version == "2"
-        assert site.settings().house_rules_version == "1"
+        assert site_settings.settings().privacy_notice_version == "2"
+        assert site_settings.settings().house_rules_version == "1"
     client.submit("/apply", application())
     with app.app_context():
         consent = db.session.scalar(
@@ -125,7 +127,7 @@ def test_seed_demo_fills_an_empty_database(bare_app):
     assert result.exit_code == 0, result.output
     assert "morag@demo.example.org" in result.output
     with bare_app.app_context():
-        assert len(site.regions()) == 14
+        assert len(regions.regions()) == 15  # the 14 health boards, and Norfolk (issue 14)
         statuses = set(db.session.scalars(sa.select(Member.status)))
         assert {s.value for s in statuses} == {"active", "pending", "rejected", "suspended"}
 
@@ -137,14 +139,14 @@ def test_administrator_adds_moves_and_deletes_a_crisis_contact(app, admin_client
     )
     assert response.status_code == 302
     with app.app_context():
-        added = site.crisis_contacts()[-1]
+        added = crisis_contacts.crisis_contacts()[-1]
     assert added.name == "Local crisis line"
     assert admin_client.submit(f"/admin/crisis-contacts/{added.id}/up").status_code == 302
     with app.app_context():
-        assert site.crisis_contacts()[-2].id == added.id
+        assert crisis_contacts.crisis_contacts()[-2].id == added.id
     assert admin_client.submit(f"/admin/crisis-contacts/{added.id}/delete").status_code == 302
     with app.app_context():
-        assert added.id not in [c.id for c in site.crisis_contacts()]
+        assert added.id not in [c.id for c in crisis_contacts.crisis_contacts()]
 
 
 # --- regions and their forums ------------------------------------------------------------------
@@ -226,7 +228,6 @@ def test_only_a_regions_forum_can_be_kept_to_its_members(app, admin_client):
 
 
 def test_administrator_keeps_the_list_of_content_warnings(app, admin_client):
-    from forum.services import content_warnings
 
     assert admin_client.submit("/admin/warnings", {"name": "gambling"}).status_code == 302
     with app.app_context():
@@ -247,3 +248,18 @@ def test_members_and_moderators_get_404_on_forum_administration(member_client, m
     for client in (member_client, moderator_client):
         for url in ("/admin/forums", "/admin/warnings", "/admin/forums/1"):
             assert client.get(url).status_code == 404, url
+
+
+def test_moving_things_in_a_list_commits_once_with_its_audit_row(ctx, admin, commits):
+    """Regions, crisis contacts, forums and warnings move through ``ordering.move``, which never
+    commits: each move is one transaction, the new order and its audit row together."""
+    first, second = regions.regions()[:2]
+    commits.clear()
+    ordering.move(regions.regions(), second, -1)
+    assert commits == []
+    db.session.rollback()
+    regions.move_region(second.id, -1, actor=admin)
+    assert len(commits) == 1
+    assert [r.id for r in regions.regions()[:2]] == [second.id, first.id]
+    moved = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "region.move"))
+    assert moved.target_id == second.id

@@ -30,6 +30,30 @@ def test_member_signs_in_and_out(client, member):
     assert client.get("/").status_code == 302
 
 
+def test_signing_out_tells_the_browser_to_forget_what_this_member_left(client, member):
+    sign_in(client, member.email)
+    page = client.get("/").get_data(as_text=True)
+    assert "data-draft-owner=" in page and "data-signed-out" not in page
+    response = client.submit("/signout", {})
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    after = client.get("/signin").get_data(as_text=True)
+    assert "data-signed-out" in after and "data-draft-owner=" not in after
+    assert "data-signed-out" not in client.get("/signin").get_data(as_text=True)  # once
+
+
+def test_drafts_of_two_members_are_kept_under_different_names(app, client, member):
+    with app.app_context():
+        other = factories.member(email="fiona@example.org", display_name="Fiona")
+    owners = []
+    for email in (member.email, other.email):
+        sign_in(client, email)
+        page = client.get("/").get_data(as_text=True)
+        owners.append(page.split('data-draft-owner="')[1].split('"')[0])
+        client.submit("/signout", {})
+    assert owners[0] != owners[1]
+    assert all(len(o) == 24 and int(o, 16) not in (member.id, other.id) for o in owners)
+
+
 def test_sign_in_returns_to_the_page_asked_for_but_never_elsewhere(client, member):
     response = client.submit(
         "/signin?next=/account/", {"email": member.email, "password": PASSWORD}

@@ -27,7 +27,9 @@ from forum.models import (
     Thread,
     ThreadRead,
 )
-from forum.services import discussions, forums, ideas
+from forum.services.forums import manage
+from forum.services.forums import threads as forums_threads
+from forum.services.ideas import access
 from tests.conftest import Client, clean_database
 
 TINY = ["--members", "20", "--threads", "10", "--posts", "300", "--ideas", "5", "--votes", "30"]
@@ -94,8 +96,8 @@ def test_every_stored_counter_equals_the_rows(bare_app, spec):
     with bare_app.app_context():
         _assert_counters_match_rows()
         before = _counters()
-        forums.recount()
-        ideas.recount()
+        manage.recount()
+        access.recount()
         db.session.commit()
         db.session.expire_all()
         assert _counters() == before  # `flask forums recount` would change nothing
@@ -123,7 +125,7 @@ def _assert_counters_match_rows() -> None:
             IdeaComment, IdeaComment.idea_id == idea.id, IdeaComment.deleted_at.is_(None)
         )
         assert (idea.vote_count, idea.comment_count) == (votes, comments)
-        expected = ideas.trending_score(votes, comments, idea.created_at)
+        expected = access.trending_score(votes, comments, idea.created_at)
         assert idea.trending_score == pytest.approx(expected)
     for member in db.session.scalars(sa.select(Member)):
         unread = _count(
@@ -163,7 +165,7 @@ def test_the_longest_thread_is_the_longest_and_its_last_page_is_the_real_one(
         )
         last_post = db.session.get(Thread, longest).last_post_id
     assert lengths[longest] == max(lengths.values()) > sorted(lengths.values())[len(lengths) // 2]
-    last = math.ceil(lengths[longest] / discussions.POSTS_PER_PAGE)
+    last = math.ceil(lengths[longest] / forums_threads.POSTS_PER_PAGE)
     assert spec.pages["thread_longest_last"].endswith(f"?page={last}")
     assert f'id="post-{last_post}"' in signed_in.get(spec.pages["thread_longest_last"]).text
 

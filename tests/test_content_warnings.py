@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from forum.services import content_warnings
+from forum.services.forums import content_warnings
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -82,6 +82,25 @@ def test_a_reader_who_hides_a_warning_does_not_see_the_post_or_its_title(app, st
     assert "A thread about suicide and self-harm is hidden by your" in listing
     index = reader[1].get("/").get_data(as_text=True)
     assert "Ten years on" not in index and "with new posts" not in index
+
+
+@pytest.fixture
+def isla(app):
+    with app.app_context():
+        return factories.member(display_name="Isla")
+
+
+def test_the_index_counts_each_readers_new_threads_by_their_own_choices(
+    app, isla, reader, story, new_client
+):
+    """The index's statements are built once and kept; each reader's choices still apply."""
+    _choose(app, reader[0], self_harm="hide")
+    other = sign_in_as(new_client(), isla)
+    for _ in range(2):  # in turn, with the statements kept after the first visit
+        assert "with new posts" not in reader[1].get("/").get_data(as_text=True)
+        assert "1 with new posts" in other.get("/").get_data(as_text=True)
+    _choose(app, reader[0], self_harm="show")
+    assert "1 with new posts" in reader[1].get("/").get_data(as_text=True)
 
 
 def test_authors_always_see_their_own_posts_open(app, author, story, new_client):

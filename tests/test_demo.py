@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Forum, Member, Post, PostRevision, Thread, utcnow
-from forum.services import forums, rendering
+from forum.services import rendering
+from forum.services.forums import manage
 from tests.conftest import Client, sign_in_as
 
 
@@ -29,7 +30,7 @@ def test_seed_demo_fills_the_forums_with_threads_and_stories(bare_app):
         counted = {
             t.id: (t.reply_count, t.last_post_id) for t in db.session.scalars(sa.select(Thread))
         }
-        forums.recount()
+        manage.recount()
         db.session.commit()
         db.session.expire_all()
         assert counted == {

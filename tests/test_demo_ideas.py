@@ -3,9 +3,9 @@ responses of every kind and one merged duplicate, with counts that match their r
 
 import sqlalchemy as sa
 
+from forum.devdata import demo
 from forum.extensions import db
 from forum.models import Idea, IdeaComment, IdeaStatus, IdeaStatusChange, IdeaVote, Member
-from forum.services import demo
 from tests.conftest import sign_in_as
 
 

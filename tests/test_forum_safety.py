@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from bleach._vendor import html5lib
 from markupsafe import escape
 
+from forum import richtext
 from forum.extensions import db
 from forum.models import Forum, Member, Post, Thread
-from forum.services import richtext
 from tests import factories
 from tests.conftest import sign_in_as
 

@@ -9,14 +9,14 @@ from markupsafe import escape
 
 from forum.extensions import db
 from forum.models import IdeaComment, IdeaStatusChange
-from forum.services import ideas
+from forum.services.ideas import board
 from tests import factories
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "#", "?")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
 OUR_HTMX = {
     "hx-get", "hx-post", "hx-target", "hx-swap", "hx-trigger", "hx-include", "hx-sync",
-    "hx-headers", "hx-disable", "hx-swap-oob", "hx-ext", "hx-disinherit",
+    "hx-headers", "hx-disable", "hx-swap-oob", "hx-ext", "hx-disinherit", "hx-preserve",
 }  # fmt: skip
 FORBIDDEN_TAGS = {"iframe", "object", "embed", "svg", "math", "style", "base", "img", "video",
                   "audio", "frame", "frameset", "applet", "template"}  # fmt: skip
@@ -72,7 +72,7 @@ def test_attack_strings_in_ideas_are_shown_harmlessly(
     titles = {}
     with app.app_context():
         for n, text in enumerate(payloads):
-            title = ideas.clean_title((" ".join(text.split()) + f" #{n}")[-120:])
+            title = board.clean_title((" ".join(text.split()) + f" #{n}")[-120:])
             made = factories.idea(member, title, text, voters=())
             titles[made.id] = title
             comment = IdeaComment(idea_id=made.id, author_id=member.id)
@@ -83,7 +83,7 @@ def test_attack_strings_in_ideas_are_shown_harmlessly(
             change.set_body(text)
             db.session.add_all([comment, change])
         db.session.commit()
-    pages = len(payloads) // ideas.BOARD_PER_PAGE + 1
+    pages = len(payloads) // board.BOARD_PER_PAGE + 1
     for page in range(1, pages + 1):
         html = member_client.get(f"/ideas/?sort=newest&page={page}").get_data(as_text=True)
         assert _problems(html) == [], page

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Idea, IdeaComment, IdeaStatusChange, IdeaTag, IdeaVote
-from forum.services import idea_moderation, voting
+from forum.services.ideas import moderation as idea_moderation
+from forum.services.ideas import voting
 from tests import factories
 
 
@@ -168,13 +169,12 @@ def test_merging_into_a_merged_idea_or_itself_is_refused_with_the_note_kept(
         assert db.session.get(Idea, dup.id).merged_into_id == kept.id
 
 
-def test_ideas_merged_into_a_duplicate_follow_it(app, member, moderator):
-    with app.test_request_context():
-        a, b, c = (factories.idea(member, f"Walking group {n}") for n in "abc")
-        idea_moderation.merge(moderator, a.id, b.id)
-        idea_moderation.merge(moderator, b.id, c.id)
-        assert db.session.get(Idea, a.id).merged_into_id == c.id
-        assert db.session.get(Idea, c.id).vote_count == 1
+def test_ideas_merged_into_a_duplicate_follow_it(ctx, member, moderator):
+    a, b, c = (factories.idea(member, f"Walking group {n}") for n in "abc")
+    idea_moderation.merge(moderator, a.id, b.id)
+    idea_moderation.merge(moderator, b.id, c.id)
+    assert db.session.get(Idea, a.id).merged_into_id == c.id
+    assert db.session.get(Idea, c.id).vote_count == 1
 
 
 def test_moderators_see_similar_ideas_to_merge_into(app, duplicate_pair, moderator_client):

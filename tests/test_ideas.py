@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Idea, IdeaComment, IdeaVote, utcnow
-from forum.services import ideas
+from forum.services.ideas import access
+from forum.services.ideas import board as ideas_board
+from forum.services.ideas import comments as idea_comments
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -69,7 +71,7 @@ def test_each_sort_orders_the_board(app, member, member_client):
         for idea_id in (talked.id, talked.id, talked.id, old.id):
             db.session.add(IdeaComment(idea_id=idea_id, author_id=member.id))
         db.session.commit()
-        ideas.recount()
+        access.recount()
         db.session.commit()
 
     def order(sort):
@@ -126,7 +128,7 @@ def test_unknown_sort_or_filter_falls_back_to_the_default(app, member, member_cl
 
 def test_board_is_paginated(app, member, member_client):
     with app.app_context():
-        for n in range(ideas.BOARD_PER_PAGE + 3):
+        for n in range(ideas_board.BOARD_PER_PAGE + 3):
             factories.idea(member, f"Idea about topic {n:02d}", voters=())
     first = _text(member_client.get("/ideas/?sort=newest"))
     second = _text(member_client.get("/ideas/?sort=newest&page=2"))
@@ -281,10 +283,14 @@ def test_similar_ideas_are_shown_again_when_the_form_comes_back(app, member, mem
 
 
 def test_title_terms_meet_plurals_and_half_typed_words():
-    assert ideas.title_terms("Speakers at the Quarterly meetings!") == {"speak", "quart", "meeti"}
-    assert ideas.title_terms("speaker") == ideas.title_terms("speaking")
-    assert ideas.title_terms("Gàidhlig résumé") == {"gaidh", "resum"}
-    assert ideas.title_terms("a to of it peer") == set()
+    assert ideas_board.title_terms("Speakers at the Quarterly meetings!") == {
+        "speak",
+        "quart",
+        "meeti",
+    }
+    assert ideas_board.title_terms("speaker") == ideas_board.title_terms("speaking")
+    assert ideas_board.title_terms("Gàidhlig résumé") == {"gaidh", "resum"}
+    assert ideas_board.title_terms("a to of it peer") == set()
 
 
 # --- who sees which idea ----------------------------------------------------------------------
@@ -442,7 +448,6 @@ def test_authors_edit_and_remove_their_own_comments_only(app, member, member_cli
 
 
 def test_removing_a_comment_twice_counts_it_out_once(app, member):
-    from forum.services import idea_comments
 
     app.config["RATELIMIT_ENABLED"] = False
     with app.test_request_context():

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Member, MemberStatus, Role
-from forum.services import accounts, live, membership, site
-from forum.services.brokers import BrokerUnavailable
 from forum.services.errors import Conflict
+from forum.services.live import events as live_events
+from forum.services.live.brokers import BrokerUnavailable
+from forum.services.network import roles
+from forum.services.people import accounts, membership
 from tests import factories
 from tests.conftest import clean_database, sign_in_as
 from tests.test_membership import application
@@ -85,13 +87,13 @@ def open_stream():
 @pytest.fixture
 def room_topics(monkeypatch):
     """A kind of topic standing for a restricted forum: ``room:staff`` is for moderators only."""
-    rule = live.TopicKind(lambda member, key: key == "open" or member.is_moderator)
-    monkeypatch.setitem(live._KINDS, "room", rule)
+    rule = live_events.TopicKind(lambda member, key: key == "open" or member.is_moderator)
+    monkeypatch.setitem(live_events._KINDS, "room", rule)
 
 
 def publish(app, topic, event=None):
     with app.test_request_context():
-        live.publish_after_commit(topic, event)
+        live_events.publish_after_commit(topic, event)
         db.session.commit()
 
 
@@ -99,7 +101,7 @@ def publish(app, topic, event=None):
 
 
 def listen(app, *topics):
-    subscription, _ = live.broker(app).subscribe(topics)
+    subscription, _ = live_events.broker(app).subscribe(topics)
     return subscription
 
 
@@ -120,7 +122,7 @@ def test_committed_change_publishes_its_event(app):
 def test_rolled_back_change_publishes_nothing(app):
     subscription = listen(app, "moderation")
     with app.test_request_context():
-        live.publish_after_commit("moderation")
+        live_events.publish_after_commit("moderation")
         factories.region("Lothian").name = "Renamed"
         db.session.rollback()
         db.session.commit()  # a later commit does not send what was rolled back
@@ -130,7 +132,7 @@ def test_rolled_back_change_publishes_nothing(app):
 def test_change_that_fails_to_commit_publishes_nothing(app, member):
     subscription = listen(app, "moderation")
     with app.test_request_context():
-        live.publish_after_commit("moderation")
+        live_events.publish_after_commit("moderation")
         db.session.add(Member(email=member.email, display_name="Twin", password_hash="x"))
         with pytest.raises(sa.exc.IntegrityError):
             db.session.commit()
@@ -141,8 +143,8 @@ def test_change_that_fails_to_commit_publishes_nothing(app, member):
 def test_same_event_twice_in_one_transaction_is_sent_once(app):
     subscription = listen(app, "moderation")
     with app.test_request_context():
-        live.publish_after_commit("moderation")
-        live.publish_after_commit("moderation")
+        live_events.publish_after_commit("moderation")
+        live_events.publish_after_commit("moderation")
         db.session.commit()
     assert heard(subscription) == ["moderation"]
 
@@ -153,14 +155,14 @@ def test_same_event_twice_in_one_transaction_is_sent_once(app):
 )
 def test_malformed_topic_or_event_name_is_refused(app, topic, event):
     with app.test_request_context(), pytest.raises(ValueError):
-        live.publish_after_commit(topic, event)
+        live_events.publish_after_commit(topic, event)
 
 
 def test_broker_failure_after_commit_keeps_the_change(app, client, monkeypatch):
     def down(*_args):
         raise BrokerUnavailable("Redis is away")
 
-    monkeypatch.setattr(live.broker(app), "publish", down)
+    monkeypatch.setattr(live_events.broker(app), "publish", down)
     response = client.submit("/apply", application())
     assert response.status_code == 302
     with app.app_context():
@@ -202,7 +204,9 @@ def test_only_moderators_may_hear_the_moderation_topic(app):
             "suspended moderator": factories.member(role="moderator", status="suspended"),
             "pending": factories.member(status="pending"),
         }
-        may = {who: live.may_subscribe(person, "moderation") for who, person in people.items()}
+        may = {
+            who: live_events.may_subscribe(person, "moderation") for who, person in people.items()
+        }
     assert may == {"member": False, "moderator": True, "admin": True,
                    "suspended moderator": False, "pending": False}  # fmt: skip
 
@@ -256,7 +260,7 @@ def test_stream_is_unavailable_when_the_broker_is(app, moderator_client, monkeyp
     def down(*_args, **_kwargs):
         raise BrokerUnavailable("Redis is away")
 
-    monkeypatch.setattr(live.broker(app), "subscribe", down)
+    monkeypatch.setattr(live_events.broker(app), "subscribe", down)
     assert moderator_client.get("/live?topic=moderation").status_code == 503
 
 
@@ -281,7 +285,7 @@ def test_stream_tells_the_browser_how_soon_to_reconnect(app, moderator_client):
 
 
 def test_reconnecting_stream_replays_what_was_missed(app, moderator_client, open_stream):
-    broker = live.broker(app)
+    broker = live_events.broker(app)
     seen = broker.publish("moderation", "moderation")
     missed = [broker.publish("moderation", "moderation"), broker.publish("thread:1", "thread-1")]
     stream = open_stream(moderator_client, "moderation", **{"Last-Event-ID": seen.id})
@@ -305,7 +309,7 @@ def test_stream_asks_the_page_to_refresh_when_it_cannot_replay(app, moderator_cl
     stream = Stream(response)
     refresh = [e for e in stream.read(2) if e["event"] == "live-refresh"]
     stream.close()
-    assert refresh and refresh[0]["id"] == live.broker(app).cursor()
+    assert refresh and refresh[0]["id"] == live_events.broker(app).cursor()
 
 
 def test_suspension_ends_the_members_open_streams(app, moderator, moderator_client, open_stream):
@@ -327,12 +331,66 @@ def test_ending_sessions_elsewhere_ends_open_streams(app, moderator, moderator_c
     assert stream.names(3) == ["live-closed"]
 
 
+def closed_because(stream, chunks: int = 3) -> str | None:
+    """Why the stream said it closed (the page forgets its drafts on "session ended")."""
+    return next((e["data"] for e in stream.read(chunks) if e["event"] == "live-closed"), None)
+
+
+def test_signing_out_elsewhere_closes_that_sign_ins_stream_as_session_ended(
+    app, moderator, new_client, open_stream
+):
+    phone, laptop = (sign_in_as(new_client(), moderator) for _ in range(2))
+    phone_stream = open_stream(phone, "moderation")
+    laptop_stream = open_stream(laptop, "moderation")
+    with phone.session_transaction() as session:
+        phone_sign_in = int(session["_user_id"].split(":")[0])
+    laptop.submit(f"/account/devices/{phone_sign_in}/sign-out", {})
+    assert closed_because(phone_stream) == "session ended"
+    publish(app, "moderation")
+    assert laptop_stream.names(3) == ["moderation"]  # the other sign-in's stream carries on
+
+
+def test_signing_out_closes_the_stream_as_session_ended(app, moderator_client, open_stream):
+    stream = open_stream(moderator_client, "moderation")
+    moderator_client.submit("/signout", {})
+    assert closed_because(stream) == "session ended"
+
+
+def test_signing_out_everywhere_else_closes_the_other_streams(
+    app, moderator, moderator_client, new_client, open_stream
+):
+    other = open_stream(sign_in_as(new_client(), moderator), "moderation")
+    here = open_stream(moderator_client, "moderation")
+    moderator_client.submit("/account/devices/sign-out-others", {})
+    assert closed_because(other) == "session ended"
+    publish(app, "moderation")
+    assert here.names(3) == ["moderation"]
+
+
+def test_a_suspension_closes_the_stream_at_once_as_session_ended(
+    app, admin, moderator, moderator_client, open_stream
+):
+    stream = open_stream(moderator_client, "moderation")
+    with app.test_request_context():
+        factories.act(admin, "member", moderator.id, "suspend", period="day", reason="Unkind.")
+    assert closed_because(stream) == "session ended"
+
+
+def test_losing_only_the_topics_closes_the_stream_as_access_ended(
+    app, admin, moderator, moderator_client, open_stream
+):
+    stream = open_stream(moderator_client, "moderation")
+    with app.test_request_context():
+        roles.set_role(moderator.id, Role.MEMBER)
+    assert closed_because(stream) == "access ended"
+
+
 def test_demoted_moderator_stops_hearing_the_queue(
     app, admin, moderator, moderator_client, open_stream, room_topics
 ):
     stream = open_stream(moderator_client, "moderation", "room:open")
     with app.test_request_context():
-        site.set_role(moderator.id, Role.MEMBER)
+        roles.set_role(moderator.id, Role.MEMBER)
     publish(app, "moderation")
     publish(app, "room:open", "open-news")
     assert stream.names(4) == ["open-news"]
@@ -343,7 +401,7 @@ def test_demoted_moderator_following_only_the_queue_is_told_it_ended(
 ):
     stream = open_stream(moderator_client, "moderation")
     with app.test_request_context():
-        site.set_role(moderator.id, Role.MEMBER)
+        roles.set_role(moderator.id, Role.MEMBER)
     assert stream.names(3) == ["live-closed"]
 
 
@@ -371,23 +429,29 @@ def test_old_stream_ends_quietly_so_the_browser_reconnects(app, moderator_client
 
 def test_closed_connection_ends_the_subscription(app, moderator_client, open_stream):
     stream = open_stream(moderator_client, "moderation")
-    assert live.broker(app).subscriber_count() == 1
+    assert live_events.broker(app).subscriber_count() == 1
     stream.close()  # what the server does when a write fails on a dead connection
-    assert live.broker(app).subscriber_count() == 0
+    assert live_events.broker(app).subscriber_count() == 0
 
 
 def test_slow_stream_is_told_to_refresh(app, moderator_client, open_stream):
     stream = open_stream(moderator_client, "moderation")
     for _ in range(app.config["LIVE_QUEUE_SIZE"] + 1):
-        live.broker(app).publish("moderation", "moderation")
+        live_events.broker(app).publish("moderation", "moderation")
     assert "live-refresh" in stream.names(2)
 
 
 # --- pages -----------------------------------------------------------------------------------
 
 
-def test_pages_without_live_parts_open_no_stream(member_client):
+def test_a_members_page_without_live_parts_follows_only_their_own_bell(member_client, member):
     page = member_client.get("/").get_data(as_text=True)
+    assert f'sse-connect="/live?topic=notifications:{member.id}&amp;' in page
+    assert f'hx-trigger="sse:notifications-{member.id}, live:refresh"' in page
+
+
+def test_pages_for_people_signed_out_open_no_stream(client):
+    page = client.get("/apply").get_data(as_text=True)
     assert "sse-connect" not in page and "htmx-ext-sse" not in page
 
 

@@ -16,16 +16,13 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Member, Post, Thread
-from forum.services import (
-    discussions,
-    idea_comments,
-    idea_moderation,
-    ideas,
-    live,
-    posting,
-    voting,
-)
+from forum.services import posting
 from forum.services.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.services.forums import threads
+from forum.services.ideas import board, voting
+from forum.services.ideas import comments as idea_comments
+from forum.services.ideas import moderation as idea_moderation
+from forum.services.live import events as live_events
 from tests import factories
 from tests.conftest import clean_database, sign_in_as
 from tests.test_live import Stream
@@ -74,7 +71,7 @@ def net(app) -> Network:
 
 def listen(app, *topics):
     """What the broker carries on ``topics`` from now on, as (topic, event) pairs."""
-    subscription, _ = live.broker(app).subscribe(frozenset(topics))
+    subscription, _ = live_events.broker(app).subscribe(frozenset(topics))
 
     def heard() -> list[tuple[str, str]]:
         events = []
@@ -112,7 +109,7 @@ def _last_post(app, thread_id: int) -> int:
 def test_a_reply_is_announced_on_its_thread_and_its_forum(app, net):
     heard = listen(app, f"thread:{net.thread_id}", f"forum:{net.forum_id}")
     with app.test_request_context():
-        discussions.reply(net.ahmed, net.thread_id, body="See you there")
+        threads.reply(net.ahmed, net.thread_id, body="See you there")
     assert heard() == [
         (f"thread:{net.thread_id}", f"thread-{net.thread_id}"),
         (f"forum:{net.forum_id}", f"forum-{net.forum_id}"),
@@ -122,7 +119,7 @@ def test_a_reply_is_announced_on_its_thread_and_its_forum(app, net):
 def test_a_new_thread_is_announced_on_its_forum(app, net):
     heard = listen(app, f"forum:{net.forum_id}")
     with app.test_request_context():
-        discussions.start_thread(net.ahmed, "introductions", title="Hi from Leith", body="Hello!")
+        threads.start_thread(net.ahmed, "introductions", title="Hi from Leith", body="Hello!")
     assert heard() == [(f"forum:{net.forum_id}", f"forum-{net.forum_id}")]
 
 
@@ -131,9 +128,9 @@ def test_an_edit_refreshes_the_post_and_an_opening_post_its_row_too(app, net):
     opening_id = _first_post(app, net.thread_id)
     heard = listen(app, f"thread:{net.thread_id}", f"forum:{net.forum_id}")
     with app.test_request_context():
-        discussions.edit_post(net.ahmed, reply_id, body="Welcome, Isla! Glad you came.")
-        discussions.edit_post(net.ahmed, reply_id, body="Welcome, Isla! Glad you came.")  # same
-        discussions.edit_post(net.isla, opening_id, body="Hello everyone", title="Hello, all")
+        threads.edit_post(net.ahmed, reply_id, body="Welcome, Isla! Glad you came.")
+        threads.edit_post(net.ahmed, reply_id, body="Welcome, Isla! Glad you came.")  # same
+        threads.edit_post(net.isla, opening_id, body="Hello everyone", title="Hello, all")
     assert heard() == [
         (f"thread:{net.thread_id}", f"post-{reply_id}"),
         (f"thread:{net.thread_id}", f"post-{opening_id}"),
@@ -145,8 +142,8 @@ def test_removing_a_post_refreshes_it(app, net):
     reply_id = _last_post(app, net.thread_id)
     heard = listen(app, f"thread:{net.thread_id}", f"forum:{net.forum_id}")
     with app.test_request_context():
-        discussions.delete_post(net.ahmed, reply_id)
-        discussions.delete_post(net.ahmed, reply_id)  # already removed: nothing new
+        threads.delete_post(net.ahmed, reply_id)
+        threads.delete_post(net.ahmed, reply_id)  # already removed: nothing new
     assert heard() == [(f"thread:{net.thread_id}", f"post-{reply_id}")]
 
 
@@ -155,12 +152,12 @@ def test_refused_writing_announces_nothing(app, net):
     heard = listen(app, f"thread:{net.thread_id}", f"forum:{net.forum_id}")
     with app.test_request_context():
         refusals = [
-            lambda: discussions.reply(net.ahmed, net.thread_id, body="   "),
-            lambda: discussions.reply(net.ahmed, net.thread_id, body="Welcome, Isla!"),  # twice
-            lambda: discussions.reply(net.ahmed, net.secret_thread_id, body="Can I come?"),
-            lambda: discussions.start_thread(net.ahmed, "introductions", title="Hi", body="x"),
-            lambda: discussions.edit_post(net.isla, reply_id, body="Not mine to change"),
-            lambda: discussions.delete_post(net.isla, reply_id),
+            lambda: threads.reply(net.ahmed, net.thread_id, body="   "),
+            lambda: threads.reply(net.ahmed, net.thread_id, body="Welcome, Isla!"),  # twice
+            lambda: threads.reply(net.ahmed, net.secret_thread_id, body="Can I come?"),
+            lambda: threads.start_thread(net.ahmed, "introductions", title="Hi", body="x"),
+            lambda: threads.edit_post(net.isla, reply_id, body="Not mine to change"),
+            lambda: threads.delete_post(net.isla, reply_id),
         ]
         for refused in refusals:
             with pytest.raises((ValidationFailed, NotFound, NotAllowed)):
@@ -168,8 +165,8 @@ def test_refused_writing_announces_nothing(app, net):
             db.session.rollback()
         db.session.execute(sa.update(Thread).values(locked=True))
         db.session.commit()
-        with pytest.raises(discussions.Closed):
-            discussions.reply(net.ahmed, net.thread_id, body="Locked out")
+        with pytest.raises(threads.Closed):
+            threads.reply(net.ahmed, net.thread_id, body="Locked out")
     assert heard() == []
 
 
@@ -182,7 +179,7 @@ def test_a_reply_whose_transaction_fails_is_not_announced(app, net, monkeypatch)
     with app.test_request_context():
         monkeypatch.setattr(db.session, "commit", failing_commit)
         with pytest.raises(sa.exc.OperationalError):
-            discussions.reply(net.ahmed, net.thread_id, body="This never arrives")
+            threads.reply(net.ahmed, net.thread_id, body="This never arrives")
         monkeypatch.undo()
         db.session.rollback()
         db.session.commit()  # a later commit does not send what was rolled back
@@ -193,17 +190,17 @@ def test_a_reply_whose_transaction_fails_is_not_announced(app, net, monkeypatch)
 def test_nothing_is_announced_before_the_commit(app, net, monkeypatch):
     """When the event goes out, the reply is already there for whoever fetches it."""
     seen_by_fetch = []
-    real_publish = live.broker(app).publish
+    real_publish = live_events.broker(app).publish
 
     def publish(topic, name):
         with app.app_context():  # another connection, as the fetching page would have
             seen_by_fetch.append(db.session.scalar(sa.select(sa.func.count()).select_from(Post)))
         return real_publish(topic, name)
 
-    monkeypatch.setattr(live.broker(app), "publish", publish)
+    monkeypatch.setattr(live_events.broker(app), "publish", publish)
     with app.test_request_context():
-        discussions.reply(net.ahmed, net.thread_id, body="Already saved when announced")
-    assert seen_by_fetch == [4, 4]
+        threads.reply(net.ahmed, net.thread_id, body="Already saved when announced")
+    assert seen_by_fetch == [4, 4, 4]  # the thread, its forum, and its author's bell
 
 
 # --- ideas: what each action announces -------------------------------------------------------
@@ -228,7 +225,7 @@ def test_events_about_a_kept_regions_idea_travel_only_to_that_region_and_moderat
         highland = factories.region("Highland").id
     with app.test_request_context():
         voting.set_vote(net.kenny, net.highland_idea_id, True)
-        ideas.submit(
+        board.submit(
             net.isla, title="A ceilidh in Fort William", description="Music.", region_id=highland
         )
     kept = (f"ideas:{highland}", "ideas:all")
@@ -244,8 +241,8 @@ def test_ideas_everyone_may_see_are_announced_to_every_board(app, net):
     with app.app_context():
         lothian = factories.region("Lothian").id
     with app.test_request_context():
-        ideas.submit(net.ahmed, title="Peer supervision circles", description="Monthly.")
-        ideas.submit(net.ahmed, title="A Lothian walk", description="Hills.", region_id=lothian)
+        board.submit(net.ahmed, title="Peer supervision circles", description="Monthly.")
+        board.submit(net.ahmed, title="A Lothian walk", description="Hills.", region_id=lothian)
     assert heard() == [("ideas", "ideas-new"), ("ideas", "ideas-new")]
 
 
@@ -305,7 +302,7 @@ def test_refused_votes_and_comments_announce_nothing(app, net):
             lambda: voting.set_vote(net.ahmed, net.highland_idea_id, True),  # not for Ahmed
             lambda: idea_comments.add(net.isla, net.idea_id, ""),
             lambda: idea_comments.add(net.ahmed, net.highland_idea_id, "Can I come?"),
-            lambda: ideas.submit(net.ahmed, title="Hi", description=""),
+            lambda: board.submit(net.ahmed, title="Hi", description=""),
         ):
             with pytest.raises((ValidationFailed, NotFound, NotAllowed, posting.RateLimited)):
                 refused()
@@ -318,7 +315,7 @@ def test_refused_votes_and_comments_announce_nothing(app, net):
 
 def _may(app, person, topic) -> bool:
     with app.app_context():
-        return live.may_subscribe(person, topic)
+        return live_events.may_subscribe(person, topic)
 
 
 def test_topics_follow_the_same_rule_as_the_pages(app, net):
@@ -372,16 +369,16 @@ def test_a_member_hears_nothing_from_a_forum_they_cannot_see_even_when_asking(ap
     stream = Stream(client.get("/live?" + "&".join(f"topic={t}" for t in asked)))
     stream.read()
     with app.test_request_context():
-        discussions.reply(net.isla, net.secret_thread_id, body="Saturday at ten")
+        threads.reply(net.isla, net.secret_thread_id, body="Saturday at ten")
         opening = _first_post(app, net.secret_thread_id)
-        discussions.edit_post(net.isla, opening, body="Changed", title="Inverness meet-up!")
-        discussions.start_thread(net.isla, "highland", title="Another secret", body="Shh")
+        threads.edit_post(net.isla, opening, body="Changed", title="Inverness meet-up!")
+        threads.start_thread(net.isla, "highland", title="Another secret", body="Shh")
         voting.set_vote(net.isla, net.highland_idea_id, False)
         idea_comments.add(net.isla, net.highland_idea_id, "Bring boots")
-        ideas.submit(
+        board.submit(
             net.isla, title="Highland only idea", description="Just us.", region_id=highland
         )
-        discussions.reply(net.isla, net.thread_id, body="And here, for everyone")
+        threads.reply(net.isla, net.thread_id, body="And here, for everyone")
     names = stream.names(12)
     stream.close()
     assert names == [f"thread-{net.thread_id}"]
@@ -400,9 +397,9 @@ def test_a_region_kept_to_its_members_later_stops_the_others_streams(app, net, n
         thread = factories.thread(net.ahmed, lothian.slug, title="Edinburgh coffee")
     client = sign_in_as(new_client(), net.isla)
     with app.app_context():
-        assert live.may_subscribe(net.isla, f"thread:{thread.id}")
+        assert live_events.may_subscribe(net.isla, f"thread:{thread.id}")
         factories.forum(region_name="Lothian", audience="region")
-        assert not live.may_subscribe(net.isla, f"thread:{thread.id}")
+        assert not live_events.may_subscribe(net.isla, f"thread:{thread.id}")
     stream = Stream(client.get(f"/live?topic=thread:{thread.id}"))
     assert stream.names(2) == ["live-closed"]
 
@@ -498,7 +495,7 @@ def test_catching_up_sends_only_the_posts_that_changed_or_went(app, net, new_cli
     url = f"/threads/{net.thread_id}/posts?" + "&".join(f"shown={s}" for s in shown)
     assert "<article" not in client.htmx_get(url).get_data(as_text=True)  # nothing changed
     with app.test_request_context():
-        discussions.edit_post(net.ahmed, reply, body="Welcome, Isla, and thanks")
+        threads.edit_post(net.ahmed, reply, body="Welcome, Isla, and thanks")
     html = client.htmx_get(url + "&shown=99999:000000000000").get_data(as_text=True)
     assert f'<article id="post-{reply}"' in html and "thanks" in html
     assert f'id="post-{opening}"' not in html
@@ -513,7 +510,7 @@ def test_catching_up_on_a_forum_moves_and_refreshes_rows(app, net, new_client):
     url = f"/forums/introductions/threads?after={newest}&{shown}"
     assert "<li" not in client.htmx_get(url).get_data(as_text=True)
     with app.test_request_context():
-        reply = discussions.reply(net.isla, net.thread_id, body="Thanks!").id
+        reply = threads.reply(net.isla, net.thread_id, body="Thanks!").id
     html = client.htmx_get(url).get_data(as_text=True)
     assert f'<li id="thread-{net.thread_id}"' in html and f'data-live-id="{reply}"' in html
 

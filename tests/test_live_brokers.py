@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from forum.services.brokers import BrokerUnavailable, InProcessBroker, RedisBroker
+from forum.services.live.brokers import BrokerUnavailable, InProcessBroker, RedisBroker
 
 SOON = 10.0  # seconds to wait for an event that should arrive at once
 
@@ -146,13 +146,18 @@ def test_an_event_published_through_one_redis_broker_reaches_another(redis_broke
     assert received == published
 
 
-def test_unreachable_redis_is_reported_not_hidden():
+@pytest.fixture
+def unreachable_broker():
+    """A Redis broker pointed at a port where nothing listens; closed after the test."""
     broker = RedisBroker("redis://127.0.0.1:1/0", ready_timeout=0.5)
-    try:
-        with pytest.raises(BrokerUnavailable):
-            broker.publish("moderation", "moderation")
-        with pytest.raises(BrokerUnavailable):
-            broker.subscribe(["moderation"])
-        assert broker.cursor() is None
-    finally:
-        broker.close()
+    yield broker
+    broker.close()
+
+
+def test_unreachable_redis_is_reported_not_hidden(unreachable_broker):
+    broker = unreachable_broker
+    with pytest.raises(BrokerUnavailable):
+        broker.publish("moderation", "moderation")
+    with pytest.raises(BrokerUnavailable):
+        broker.subscribe(["moderation"])
+    assert broker.cursor() is None

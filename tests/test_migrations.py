@@ -9,7 +9,12 @@ from forum.extensions import db
 def test_models_and_migrations_do_not_drift(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_name": app.extensions["migrate"].configure_args["include_name"],
+            },
         )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], f"models differ from migrations; run flask db migrate: {diff}"
@@ -56,8 +61,13 @@ def test_upgrading_gives_existing_regions_their_forums_and_the_network_its_warni
             )
         upgrade()
         with db.engine.connect() as connection:
-            forums = connection.execute(sa.text("SELECT name, slug, audience FROM forums")).all()
+            forums = connection.execute(
+                sa.text("SELECT name, slug, audience, staff_only FROM forums ORDER BY id")
+            ).all()
             warnings = connection.execute(sa.text("SELECT count(*) FROM content_warnings"))
-            assert forums == [("Fife", "fife", "everyone")]
+            assert [tuple(f) for f in forums] == [
+                ("Fife", "fife", "everyone", False),
+                ("Moderators' room", "moderators-room", "everyone", True),  # 0017
+            ]
             assert warnings.scalar() == 6
         db.engine.dispose()

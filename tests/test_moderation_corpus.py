@@ -10,6 +10,7 @@ from markupsafe import escape
 
 from forum.extensions import db
 from forum.models import ModeratorMessage, Post, Report
+from forum.services import site_settings
 from tests import factories
 from tests.conftest import sign_in_as
 from tests.test_corpus import _xss_core
@@ -25,7 +26,7 @@ def _payloads(corpora, limit=120) -> list[str]:
 def test_report_notes_are_stored_as_typed_and_shown_escaped(app, corpora, moderator_client):
     payloads = _payloads(corpora)
     with app.test_request_context():
-        factories.site.settings().auto_hide_reports = 0  # every reporter must still see it
+        site_settings.settings().auto_hide_reports = 0  # every reporter must still see it
         db.session.commit()
         author = factories.member(display_name="Author")
         thread = factories.thread(author, title="Corpus thread")
@@ -51,7 +52,7 @@ def test_reports_through_the_form_never_break_it(app, corpora, new_client):
     payloads = _payloads(corpora, limit=40)
     app.config["RATELIMIT_ENABLED"] = False
     with app.app_context():
-        factories.site.settings().auto_hide_reports = 0
+        site_settings.settings().auto_hide_reports = 0
         db.session.commit()
         thread = factories.thread(factories.member(), title="Corpus thread")
     for n, text in enumerate(payloads):

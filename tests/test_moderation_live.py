@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import ModerationCase, Post, Report
-from forum.services import site
+from forum.services import site_settings
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -116,7 +116,7 @@ def test_a_post_waiting_for_approval_arrives_and_leaves_with_who_approved_it(
     app, moderator_client, new_client
 ):
     with app.app_context():
-        site.settings().hold_first_posts = 1
+        site_settings.settings().hold_first_posts = 1
         db.session.commit()
         factories.forum("Introductions")
         newcomer = factories.member(display_name="Eilidh")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Forum, Post, Thread
+from forum.services.forums import content_warnings, manage
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -79,9 +80,7 @@ def test_title_and_body_errors_are_shown_together(forum, member_client):
 
 def test_archived_forum_takes_no_new_threads(app, forum, member_client):
     with app.app_context():
-        from forum.services import forums
-
-        forums.set_forum_archived(forum.id, True)
+        manage.set_forum_archived(forum.id, True)
     page = member_client.get("/forums/introductions/new").get_data(as_text=True)
     assert "archived" in page and 'name="title"' not in page
     response = member_client.submit(
@@ -181,9 +180,7 @@ def test_locked_thread_takes_no_replies_and_keeps_the_text(app, a_thread, member
 
 def test_archived_forum_takes_no_replies(app, a_thread, member_client):
     with app.app_context():
-        from forum.services import forums
-
-        forums.set_forum_archived(_thread(app, a_thread.id).forum_id, True)
+        manage.set_forum_archived(_thread(app, a_thread.id).forum_id, True)
     response = member_client.submit(f"/threads/{a_thread.id}/reply", {"body": "Hello?"})
     assert response.status_code == 403
     assert "archived" in response.get_data(as_text=True)
@@ -243,8 +240,6 @@ def test_saved_new_thread_tells_the_browser_to_forget_its_draft(app, forum, memb
 
 def test_reply_with_a_content_warning_and_a_note(app, a_thread, member_client):
     with app.app_context():
-        from forum.services import content_warnings
-
         grief = next(w for w in content_warnings.all_warnings() if w.name == "bereavement")
     member_client.submit(
         f"/threads/{a_thread.id}/reply",

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from forum import richtext
 from forum.extensions import db
-from forum.models import Post, ThreadRead
-from forum.services import richtext
+from forum.models import Member, Post, ThreadRead
+from forum.services import database
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -228,3 +229,23 @@ def test_richtext_keeps_tables_and_code(app):
     html = richtext.render("| a | b |\n|---|---|\n| 1 | 2 |\n\n```\n<b>x</b>\n```")
     assert "<table>" in html and "<td>1</td>" in html
     assert "<pre><code>&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_a_thread_page_commits_once_and_only_its_read_position(
+    app, long_thread, people, new_client, commits
+):
+    client = sign_in_as(new_client(), people[1])
+    commits.clear()
+    assert client.get(f"/threads/{long_thread}?page=1").status_code == 200
+    assert len(commits) == 1  # the read position; the page's reads are never committed
+    commits.clear()
+    assert client.get(f"/threads/{long_thread}?page=1").status_code == 200
+    assert commits == []  # nothing new read, nothing written
+
+
+def test_ending_a_page_read_never_drops_unsaved_changes(ctx, people):
+    writer = db.session.get(Member, people[0].id)
+    writer.display_name = "Someone else"
+    with pytest.raises(database.UnsavedChanges):
+        database.end_reading()
+    assert writer.display_name == "Someone else"

@@ -8,8 +8,13 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import AuditEntry, Member, MemberStatus, Post, Thread
-from forum.services import idea_moderation, membership, moderation, site
 from forum.services.errors import OutOfScope
+from forum.services.forums import threads
+from forum.services.ideas import moderation as idea_moderation
+from forum.services.live import events
+from forum.services.moderation import actions
+from forum.services.network import roles
+from forum.services.people import membership
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -71,7 +76,7 @@ def test_every_action_outside_her_regions_is_refused_in_the_service(
             target_id = world[place][kind]
             case = factories.open_case(kind, target_id)
             with pytest.raises(OutOfScope):
-                moderation.act(regional_moderator, kind, target_id, action, params,
+                actions.act(regional_moderator, kind, target_id, action, params,
                                case_id=case.id if case else None)  # fmt: skip
         assert db.session.scalar(
             sa.select(sa.func.count()).select_from(AuditEntry)
@@ -187,7 +192,7 @@ def test_administrators_choose_a_moderators_regions_and_it_is_logged(app, admin_
         entry = db.session.scalar(sa.select(AuditEntry).where(
             AuditEntry.action == "moderator.regions"))  # fmt: skip
         assert entry.before == {"regions": []} and sorted(entry.after["regions"]) == sorted(ids)
-        site.set_role(kenny.id, factories.Role.MEMBER)
+        roles.set_role(kenny.id, factories.Role.MEMBER)
         assert db.session.get(Member, kenny.id).moderated_regions == []
     response = admin_client.submit(f"/admin/members/{kenny.id}/regions", {"regions": ids})
     assert response.status_code == 302  # no longer a moderator: refused with a message
@@ -262,7 +267,6 @@ def test_she_sees_and_revokes_only_invitations_for_her_regions(
 def test_she_reads_the_members_only_forums_and_ideas_of_her_regions_not_others(
     app, regional_moderator, new_client
 ):
-    from forum.services import live
 
     with app.test_request_context():
         for region in ("Highland", "Lothian", "Greater Glasgow and Clyde"):
@@ -291,7 +295,33 @@ def test_she_reads_the_members_only_forums_and_ideas_of_her_regions_not_others(
     with app.app_context():
         lothian_region = factories.region("Lothian").id
     with app.test_request_context():
-        assert not live.may_subscribe(regional_moderator, "ideas:all")
-        assert not live.may_subscribe(regional_moderator, f"ideas:{lothian_region}")
-        assert live.may_subscribe(ross, f"ideas:{lothian_region}")
-        assert not live.may_subscribe(ross, f"forum:{highland.forum_id}")
+        assert not events.may_subscribe(regional_moderator, "ideas:all")
+        assert not events.may_subscribe(regional_moderator, f"ideas:{lothian_region}")
+        assert events.may_subscribe(ross, f"ideas:{lothian_region}")
+        assert not events.may_subscribe(ross, f"forum:{highland.forum_id}")
+
+
+def test_a_suspension_in_another_region_is_not_told_by_a_members_page(
+    app, regional_client, moderator_client, member_client
+):
+    with app.test_request_context():
+        lothian = factories.member(status="suspended", region_name="Lothian")
+        highland = factories.member(status="suspended", region_name="Highland")
+    assert regional_client.get(f"/members/{lothian.id}").status_code == 404
+    assert regional_client.get(f"/report/member/{lothian.id}").status_code == 404
+    assert regional_client.get(f"/members/{highland.id}").status_code == 200
+    assert moderator_client.get(f"/members/{lothian.id}").status_code == 200
+    assert member_client.get(f"/members/{highland.id}").status_code == 404
+
+
+def test_a_thread_removed_in_another_region_keeps_its_title_from_her(
+    app, regional_client, moderator_client
+):
+    with app.test_request_context():
+        factories.forum(region_name="Lothian", audience="everyone")
+        author = factories.member(region_name="Lothian")
+        thread = factories.thread(author, "lothian", title="A title its author took back")
+        threads.delete_post(author, thread.first_post_id)
+    for url in ("/", "/forums/lothian", f"/threads/{thread.id}", f"/threads/{thread.id}/row"):
+        assert "took back" not in regional_client.get(url).get_data(as_text=True), url
+    assert "took back" in moderator_client.get(f"/threads/{thread.id}").get_data(as_text=True)

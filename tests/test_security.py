@@ -83,6 +83,7 @@ def test_production_cookies_are_secure_and_host_is_checked(app, database_url, tm
             "INSTANCE_PATH": str(tmp_path),
             "SECRET_KEY": "k" * 40,
             "TRUSTED_HOSTS": ["forum.example.org"],
+            "MAIL_FROM": "no-reply@forum.example.org",
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]

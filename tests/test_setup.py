@@ -4,12 +4,12 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Member, Role, SiteSettings
-from forum.services import site
+from forum.services.network import crisis_contacts, setup
 
 
 def setup_token(app) -> str:
     with app.app_context():
-        return site.setup_token()
+        return setup.setup_token()
 
 
 def test_empty_site_sends_everyone_to_setup(bare_app):
@@ -38,7 +38,7 @@ def test_setup_needs_the_token_from_the_console(bare_app):
     assert b"National Peer Network" in response.data  # what was typed is kept
     assert b"a lantern by the quiet harbour" not in response.data  # but never the password
     with bare_app.app_context():
-        assert not site.is_set_up()
+        assert not setup.is_set_up()
 
 
 def test_setup_creates_network_and_admin_then_closes(bare_app):
@@ -65,7 +65,7 @@ def test_setup_creates_network_and_admin_then_closes(bare_app):
         assert admin.role == Role.ADMIN and admin.is_member
         assert admin.email == "morag@example.org"
         assert db.session.get(SiteSettings, 1).network_name == "National Peer Network"
-        assert len(site.crisis_contacts()) == 5
+        assert len(crisis_contacts.crisis_contacts()) == 5
     # signed in as the new administrator
     assert client.get("/admin/regions").status_code == 200
     # and the page is gone for good, token or not
@@ -90,7 +90,7 @@ def test_setup_refuses_a_weak_password(bare_app):
     assert response.status_code == 422
     assert b'id="password-error"' in response.data
     with bare_app.app_context():
-        assert not site.is_set_up()
+        assert not setup.is_set_up()
         assert db.session.get(SiteSettings, 1) is None
 
 
@@ -106,7 +106,7 @@ def test_create_admin_command_sets_up_an_empty_site(bare_app):
     assert result.exit_code == 0, result.output
     assert "Administrator Morag" in result.output
     with bare_app.app_context():
-        assert site.is_set_up()
+        assert setup.is_set_up()
     # a second administrator, once set up
     result = runner.invoke(
         args=[

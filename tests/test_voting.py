@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from forum.extensions import db
 from forum.models import Idea, IdeaVote
-from forum.services import voting
+from forum.services.ideas import voting
 from tests import factories
 from tests.conftest import sign_in_as
 

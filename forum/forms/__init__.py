@@ -5,6 +5,7 @@ from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 
 from forum.services.errors import ValidationFailed
+from forum.services.network import regions
 
 
 def _without_nul(value):
@@ -34,6 +35,4 @@ def add_errors(form, error: ValidationFailed) -> None:
 
 def region_choices(blank: str) -> list[SelectChoice]:
     """The regions people can choose (archived ones are not offered), after a blank option."""
-    from forum.services import site
-
-    return [SelectChoice("", blank)] + [SelectChoice(str(r.id), r.name) for r in site.regions()]
+    return [SelectChoice("", blank)] + [SelectChoice(str(r.id), r.name) for r in regions.regions()]

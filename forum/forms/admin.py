@@ -1,6 +1,6 @@
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from forum.forms import Form
 from forum.models import Role
@@ -39,6 +39,13 @@ class CrisisContactForm(Form):
     url = StringField("Website", validators=[Length(max=300, message="Too long.")])
 
 
+class ModeratedHoursForm(Form):
+    moderated_hours = StringField(
+        "Moderated hours",
+        validators=[Length(max=200, message="Use at most 200 characters.")],
+    )
+
+
 class SettingsForm(Form):
     network_name = StringField(
         "Network name",
@@ -68,4 +75,23 @@ class ModerationSettingsForm(Form):
             InputRequired("Give a number (0 turns this off)."),
             NumberRange(0, 20, "Choose a number from 0 to 20."),
         ],
+    )
+    earlier_versions_public = BooleanField("Members may read the earlier versions of others' posts")
+    reports_alert_count = IntegerField(
+        "Alert the moderators when one member is reported this many times in a day",
+        validators=[Optional(), NumberRange(0, 50, "Choose a number from 0 to 50.")],
+    )
+    hold_outside_hours = BooleanField(
+        "Outside moderated hours, hold new members' first posts for approval"
+    )
+
+
+class AccessibilityForm(Form):
+    statement = TextAreaField(
+        "Accessibility statement (Markdown)",
+        validators=[Length(max=20000, message="Use at most 20,000 characters.")],
+    )
+    checked_on = DateField(
+        "Last checked on",
+        validators=[InputRequired("Give the date the statement was last checked.")],
     )

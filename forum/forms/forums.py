@@ -13,10 +13,11 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import Optional
+from wtforms.validators import NumberRange, Optional
 
 from forum.forms import Form
 from forum.models import ContentWarning, ForumAudience
+from forum.numbers import MAX_ID
 
 
 class CheckboxesField(SelectMultipleField):
@@ -52,7 +53,9 @@ class ThreadForm(WritingForm):
 class ReplyForm(WritingForm):
     body = TextAreaField("Your reply")
     # The newest post on the page the reply was sent from: htmx answers with every post since.
-    after = IntegerField(widget=widgets.HiddenInput(), validators=[Optional()])
+    after = IntegerField(
+        widget=widgets.HiddenInput(), validators=[Optional(), NumberRange(min=0, max=MAX_ID)]
+    )
 
 
 class EditPostForm(WritingForm):
@@ -79,6 +82,7 @@ class ForumForm(Form):
         self.audience.choices = [
             (ForumAudience.EVERYONE.value, "Every member"),
             (ForumAudience.REGION.value, "Only members of this region (and moderators)"),
+            ("staff", "Only moderators and administrators (a moderators' room)"),
         ]
 
 

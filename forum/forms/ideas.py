@@ -12,6 +12,7 @@ from wtforms.validators import NumberRange, Optional
 
 from forum.forms import Form
 from forum.models import CHOOSABLE_STATUSES, IdeaTag, Region
+from forum.numbers import MAX_ID
 
 
 def _choice_id(value):
@@ -70,7 +71,7 @@ class MergeForm(Form):
 
     into = IntegerField(
         "Number of the idea to keep",
-        validators=[Optional(), NumberRange(min=1, message="Give an idea's number.")],
+        validators=[Optional(), NumberRange(min=1, max=MAX_ID, message="Give an idea's number.")],
     )
     note = TextAreaField("Note shown on this idea (optional)")
 

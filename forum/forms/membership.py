@@ -17,6 +17,7 @@ from wtforms.validators import (
 )
 
 from forum.forms import Form
+from forum.numbers import whole_or_none
 from forum.services import passwords
 from forum.services.passwords import MAX_LENGTH
 
@@ -35,8 +36,13 @@ class StrongPassword:
             raise ValidationError(reason)
 
 
-def _region_choice(value):
-    return int(value) if value not in (None, "", "None") else None
+def region_choice(value):
+    """A region's id from the list; None when none is chosen, -1 (refused by the service as
+    not on the list) for anything that is not an id."""
+    if value in (None, "", "None"):
+        return None
+    region_id = whole_or_none(value)
+    return -1 if region_id is None else region_id
 
 
 class AccountFields(Form):
@@ -67,7 +73,7 @@ class AccountFields(Form):
 class JoinForm(AccountFields):
     region_id = SelectField(
         "Your region",
-        coerce=_region_choice,
+        coerce=region_choice,
         validate_choice=False,
         validators=[DataRequired("Choose the region you are in.")],
     )
@@ -114,7 +120,11 @@ class InvitationForm(Form):
         "Who is it for? (a note for moderators, optional)",
         validators=[Length(max=200, message="Use at most 200 characters.")],
     )
-    region_id = SelectField("Region (optional)", coerce=_region_choice, validate_choice=False)
+    email = EmailField(
+        "Their email address (optional: we send them the link)",
+        validators=[Length(max=254, message="Use at most 254 characters.")],
+    )
+    region_id = SelectField("Region (optional)", coerce=region_choice, validate_choice=False)
     days = IntegerField(
         "Valid for (days)",
         default=14,

@@ -2,6 +2,19 @@
 
 from forum.models.access import Invitation, OneTimeToken, TokenPurpose
 from forum.models.base import UTCDateTime, utcnow
+from forum.models.event import (
+    AgendaItem,
+    Booking,
+    BookingStatus,
+    CalendarFeed,
+    Event,
+    EventFormat,
+    EventHost,
+    EventOrganiser,
+    EventSeries,
+    WriteUpColumn,
+    WriteUpEntry,
+)
 from forum.models.forum import (
     ContentWarning,
     Forum,
@@ -27,6 +40,13 @@ from forum.models.idea import (
 )
 from forum.models.mail import OutboxMail
 from forum.models.member import Consent, ConsentKind, Member, MemberStatus, Role
+from forum.models.messages import (
+    Conversation,
+    ConversationMember,
+    Message,
+    MessageSetting,
+    message_warnings,
+)
 from forum.models.moderation import (
     REASON_LABELS,
     AuditEntry,
@@ -39,19 +59,52 @@ from forum.models.moderation import (
     ReportReason,
     TargetKind,
 )
+from forum.models.notification import (
+    DigestSend,
+    EmailMode,
+    EmailPreference,
+    Notification,
+    NotificationSetting,
+    Watch,
+    WatchLevel,
+)
 from forum.models.region import Region
-from forum.models.site import CrisisContact, SiteSettings
+from forum.models.safety import (
+    Appeal,
+    AppealState,
+    ModeratorNote,
+    SafetyAlert,
+    WatchAction,
+    WatchedWord,
+)
+from forum.models.search import SearchDocument
+from forum.models.sign_in import SignIn
+from forum.models.site import CoverHours, CrisisContact, SiteSettings
 
 __all__ = [
     "CHOOSABLE_STATUSES",
     "CLOSED_STATUSES",
     "REASON_LABELS",
+    "AgendaItem",
+    "Appeal",
+    "AppealState",
     "AuditEntry",
+    "Booking",
+    "BookingStatus",
+    "CalendarFeed",
     "CaseState",
     "Consent",
     "ConsentKind",
     "ContentWarning",
+    "Conversation",
+    "ConversationMember",
+    "CoverHours",
     "CrisisContact",
+    "Event",
+    "EventFormat",
+    "EventHost",
+    "EventOrganiser",
+    "EventSeries",
     "Forum",
     "ForumAudience",
     "Idea",
@@ -64,10 +117,15 @@ __all__ = [
     "Invitation",
     "Member",
     "MemberStatus",
+    "Message",
+    "MessageSetting",
     "ModerationCase",
     "ModeratorMessage",
+    "ModeratorNote",
     "ModeratorRegion",
     "Mute",
+    "Notification",
+    "NotificationSetting",
     "OneTimeToken",
     "OutboxMail",
     "Post",
@@ -76,6 +134,9 @@ __all__ = [
     "Report",
     "ReportReason",
     "Role",
+    "SafetyAlert",
+    "SearchDocument",
+    "SignIn",
     "SiteSettings",
     "TargetKind",
     "Thread",
@@ -84,6 +145,14 @@ __all__ = [
     "UTCDateTime",
     "WarningChoice",
     "WarningPreference",
+    "Watch",
+    "WatchAction",
+    "WatchLevel",
+    "WatchedWord",
+    "WriteUpColumn",
+    "WriteUpEntry",
+    "message_warnings",
     "post_warnings",
     "utcnow",
 ]
+__all__ += ["DigestSend", "EmailMode", "EmailPreference"]

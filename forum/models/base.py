@@ -1,11 +1,12 @@
 """Column types and helpers shared by every model."""
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from forum.services import richtext
+from forum import richtext
 
 
 def utcnow() -> datetime:
@@ -65,9 +66,10 @@ class RichBody:
     body_html: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     body_rules: so.Mapped[int] = so.mapped_column(default=0)
 
-    def set_body(self, source: str) -> None:
+    def set_body(self, source: str, mentions: Mapping[str, str] | None = None) -> None:
+        """Render ``source`` once; ``mentions`` (name casefolded → link) links ``@names``."""
         self.body_source = source
-        self.body_html = richtext.render(source)
+        self.body_html = richtext.render(source, mentions=mentions)
         self.body_rules = richtext.RULES_VERSION
 
 

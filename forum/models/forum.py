@@ -11,6 +11,7 @@ SQLite migrations awkward). Post ids only grow, so "unread" is ``last_post_id > 
 
 from datetime import datetime
 from enum import StrEnum
+from typing import cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -51,6 +52,8 @@ class Forum(db.Model):
     last_post_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # A member's first post here waits for a moderator before others see it.
     hold_first_posts: so.Mapped[bool] = so.mapped_column(default=False)
+    # A moderators' room: a national forum only moderators and administrators see.
+    staff_only: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     region: so.Mapped[Region | None] = so.relationship()
 
@@ -146,8 +149,16 @@ class Thread(Hideable, db.Model):
     )
 
     # How far the member asking has read it (the id of the last post read; None if never
-    # opened), set by the queries that load it with ``forums.with_read_state``.
-    read_up_to = None
+    # opened), set by the queries that load it with ``listing.with_read_state``. Not a column:
+    # typed for mypy without an annotation the ORM would try to map.
+    read_up_to = cast(int | None, None)
+    # Set by the same queries: the member's level for it (``forums.watching``), whether it
+    # comes from its forum, and (tracked or watched) how many posts are new since they read.
+    watch_level = "normal"
+    watch_inherited = False
+    new_posts = cast(int | None, None)
+    # The ``@names`` of its opening post nobody was told of (set when it is started).
+    unreached_mentions = cast(tuple[str, ...], ())
 
     @property
     def post_count(self) -> int:
@@ -156,6 +167,12 @@ class Thread(Hideable, db.Model):
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    def title_withheld_from(self, member: Member) -> bool:
+        """Whether ``member`` reads "removed by its author" instead of the title: its author
+        removed the opening post, and only the moderators of its forum's region still read what
+        it said."""
+        return self.is_removed and not member.moderates(self.forum.region_id)
 
     @property
     def is_held(self) -> bool:
@@ -201,6 +218,8 @@ class Post(RichBody, Hideable, db.Model):
     )
     # Whether the member reading has muted the author (set by the queries that show posts).
     muted: so.Mapped[bool | None] = so.query_expression()
+    # The ``@names`` nobody was told of (set when it is written, for the writer to hear).
+    unreached_mentions = cast(tuple[str, ...], ())
 
     @property
     def is_deleted(self) -> bool:

@@ -1,8 +1,8 @@
 """The ideas clinic: ideas, the votes and comments they gather, their tags and their history.
 
 Counters (``vote_count``, ``comment_count``) and ``trending_score`` are stored on the idea so
-the board can sort by them with an index; ``forum.services.voting`` and
-``forum.services.idea_comments`` change them in the same transaction as the rows they count.
+the board can sort by them with an index; ``forum.services.ideas.voting`` and
+``forum.services.ideas.comments`` change them in the same transaction as the rows they count.
 """
 
 from __future__ import annotations
@@ -193,6 +193,7 @@ class IdeaStatusChange(RichBody, db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     changed_by: so.Mapped[Member] = so.relationship()
+    idea: so.Mapped[Idea] = so.relationship(viewonly=True)
 
 
 class IdeaTitleTerm(db.Model):

@@ -17,6 +17,10 @@ class OutboxMail(db.Model):
     recipient: so.Mapped[str] = so.mapped_column(sa.String(254))
     subject: so.Mapped[str] = so.mapped_column(sa.String(200))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+    # The same mail as HTML (sent as a multipart/alternative), when its template has one.
+    html: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Mails a member may stop (digests, notifications): the one-click link of RFC 8058.
+    unsubscribe_url: so.Mapped[str] = so.mapped_column(sa.String(600), default="")
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     attempts: so.Mapped[int] = so.mapped_column(default=0)

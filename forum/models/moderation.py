@@ -32,10 +32,13 @@ class TargetKind(StrEnum):
     IDEA = "idea"
     COMMENT = "comment"
     MEMBER = "member"
+    MESSAGE = "message"  # a private message: moderators read it only once it is reported
 
     @property
     def label(self) -> str:
-        return {"comment": "comment on an idea"}.get(self.value, self.value)
+        return {"comment": "comment on an idea", "message": "private message"}.get(
+            self.value, self.value
+        )
 
     @property
     def is_content(self) -> bool:
@@ -122,7 +125,8 @@ class Report(db.Model):
     case_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("moderation_cases.id", ondelete="CASCADE")
     )
-    reporter_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("members.id"))
+    # None: the system (a watched word), not a member.
+    reporter_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("members.id"))
     target_kind: so.Mapped[TargetKind] = so.mapped_column(str_enum(TargetKind, "report_kind"))
     target_id: so.Mapped[int] = so.mapped_column()
     reason: so.Mapped[ReportReason] = so.mapped_column(str_enum(ReportReason, "report_reason"))
@@ -132,8 +136,14 @@ class Report(db.Model):
         str_enum(CaseState, "report_state"), default=CaseState.OPEN
     )
 
-    reporter: so.Mapped[Member] = so.relationship()
+    reporter: so.Mapped[Member | None] = so.relationship()
     case: so.Mapped[ModerationCase] = so.relationship()
+
+    @property
+    def is_urgent(self) -> bool:
+        """A worry about someone's safety: its case goes to the urgent lane, and the
+        moderators are told at once."""
+        return self.reason == ReportReason.SAFETY
 
 
 class AuditEntry(db.Model):
@@ -149,6 +159,7 @@ class AuditEntry(db.Model):
         sa.Index("ix_audit_entries_actor", "actor_id", "id"),
         sa.Index("ix_audit_entries_action", "action", "id"),
         sa.Index("ix_audit_entries_created", "created_at"),
+        sa.Index("ix_audit_entries_region", "region_id", "id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -158,6 +169,9 @@ class AuditEntry(db.Model):
     action: so.Mapped[str] = so.mapped_column(sa.String(40))
     target_kind: so.Mapped[str] = so.mapped_column(sa.String(30))
     target_id: so.Mapped[int | None] = so.mapped_column()
+    # The region whose moderators may read it (what was acted on was there); None: national
+    # things and the network's administration, for administrators and national moderators.
+    region_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("regions.id"))
     summary: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     before: so.Mapped[dict | None] = so.mapped_column(sa.JSON)

@@ -4,6 +4,14 @@ and the state before and after.
 ``record`` is the one way in. Services call it inside their own transaction, so an action and
 its entry are saved together or not at all. There is no way to change or remove an entry:
 the app offers none, and the model refuses updates and deletes.
+
+Who reads what follows the queue's rule (``Member.moderates``, ``scope.moderated_clause``): an
+entry about something in a region (its content, members, applications and invitations) carries
+that region, as it was when the action was taken; administration of the network (settings,
+regions, forums, roles and moderators' regions, crisis contacts, content warnings, idea tags,
+the vote budget) and national things carry none. Administrators and national moderators read
+every entry; a regional moderator reads the entries of their regions and their own actions,
+and nothing else, in the log, its filters, its counts and a thing's history (``visible_clause``).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from forum.extensions import db
 from forum.models import AuditEntry, Member, Role, utcnow
+from forum.services import scope
 from forum.services.errors import AlreadyHandled, Conflict
 
 PER_PAGE = 50
@@ -60,6 +69,8 @@ ACTIONS = {
     "forum.move": "moved",
     "settings.update": "changed",
     "moderation_settings.update": "changed",
+    "moderated_hours.update": "changed",
+    "cover_hours.update": "changed",
     "crisis_contact.add": "added",
     "crisis_contact.edit": "changed",
     "crisis_contact.delete": "removed",
@@ -75,6 +86,28 @@ ACTIONS = {
     "idea_tag.rename": "renamed",
     "idea_tag.remove": "removed",
     "vote_budget.set": "set",
+    "event.create": "created",
+    "event.edit": "changed",
+    "event.cancel": "cancelled",
+    "event_series.create": "created the meeting series",
+    "booking.cancel_other": "cancelled a booking at",
+    "booking.attendance": "recorded attendance at",
+    "event.message": "sent a message to everyone booked at",
+    "event.host.add": "added a co-host to",
+    "event.host.remove": "removed a co-host from",
+    "event_organiser.add": "made",
+    "event_organiser.remove": "removed",
+    "member.erase": "erased the account of",
+    "privacy_settings.update": "changed",
+    "watched_word.add": "added",
+    "watched_word.remove": "removed",
+    "member.note": "wrote a moderator note on",
+    "appeal.uphold": "upheld the sanction appealed by",
+    "appeal.overturn": "lifted the sanction appealed by",
+    "profile.edit": "changed the profile of",
+    "profile.region_request": "asked a move of region for",
+    "region_move.approve": "approved the move of region of",
+    "region_move.decline": "declined the move of region of",
 }
 
 KINDS = {
@@ -92,6 +125,9 @@ KINDS = {
     "crisis_contact": "Crisis contacts",
     "content_warning": "Content warnings",
     "idea_tag": "Idea tags",
+    "event": "Events",
+    "watched_word": "Watched words",
+    "appeal": "Appeals",
 }
 
 
@@ -101,6 +137,7 @@ def record(
     target_kind: str,
     target_id: int | None = None,
     *,
+    region_id: int | None = None,
     summary: str = "",
     reason: str = "",
     before: dict | None = None,
@@ -108,8 +145,10 @@ def record(
 ) -> AuditEntry:
     """Add an entry for ``action`` to the caller's transaction (the caller commits).
 
-    ``actor`` None means the app did it by itself. ``summary`` says what it was on, in words a
-    moderator recognises ("Ahmed's post in “Hello”").
+    ``actor`` None means the app did it by itself. ``region_id`` is the region of the thing
+    acted on (its moderators may read the entry); leave it out for national things and for the
+    administration of the network, which only administrators and national moderators read.
+    ``summary`` says what it was on, in words a moderator recognises ("Ahmed's post in “Hello”").
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
@@ -118,6 +157,7 @@ def record(
         action=action,
         target_kind=target_kind,
         target_id=target_id,
+        region_id=region_id,
         summary=summary[:300],
         reason=reason or "",
         before=_plain(before),
@@ -179,12 +219,25 @@ def conflict(target_kind: str, target_id: int, actions: tuple[str, ...]) -> Conf
     )
 
 
-def history(target_kind: str, target_id: int, limit: int = 50) -> list[AuditEntry]:
-    """What was done to one thing, newest first."""
+def visible_clause(viewer: Member) -> sa.ColumnElement[bool]:
+    """SQL: the entries ``viewer`` may read (see the module docstring)."""
+    if viewer.moderation_scope is None:
+        return sa.true()
+    return sa.or_(
+        AuditEntry.actor_id == viewer.id, scope.moderated_clause(viewer, AuditEntry.region_id)
+    )
+
+
+def history(viewer: Member, target_kind: str, target_id: int, limit: int = 50) -> list[AuditEntry]:
+    """What was done to one thing, newest first, as far as ``viewer`` may read it."""
     return list(
         db.session.scalars(
             sa.select(AuditEntry)
-            .where(AuditEntry.target_kind == target_kind, AuditEntry.target_id == target_id)
+            .where(
+                AuditEntry.target_kind == target_kind,
+                AuditEntry.target_id == target_id,
+                visible_clause(viewer),
+            )
             .options(so.joinedload(AuditEntry.actor))
             .order_by(AuditEntry.id.desc())
             .limit(limit)
@@ -251,9 +304,11 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=zone)
 
 
-def entries(log_filter: LogFilter) -> Pagination:
-    """One page of the log, newest first, filtered."""
-    stmt = sa.select(AuditEntry).options(so.joinedload(AuditEntry.actor))
+def entries(viewer: Member, log_filter: LogFilter) -> Pagination:
+    """One page of the entries ``viewer`` may read, newest first, filtered (the count too)."""
+    stmt = (
+        sa.select(AuditEntry).where(visible_clause(viewer)).options(so.joinedload(AuditEntry.actor))
+    )
     if log_filter.actor == AUTOMATIC:
         stmt = stmt.where(AuditEntry.actor_id.is_(None))
     elif log_filter.actor:
@@ -274,13 +329,19 @@ def entries(log_filter: LogFilter) -> Pagination:
     )
 
 
-def actors() -> list[Member]:
-    """Moderators and administrators, and anyone else who appears in the log, by name."""
-    in_log = sa.select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
+def actors(viewer: Member) -> list[Member]:
+    """The "who" filter's choices, by name: for administrators and national moderators every
+    moderator and administrator and anyone else in the log; for a regional moderator, who
+    appears in the entries they may read, and themselves."""
+    in_log = (
+        sa.select(AuditEntry.actor_id)
+        .where(AuditEntry.actor_id.is_not(None), visible_clause(viewer))
+        .distinct()
+    )
+    if viewer.moderation_scope is None:
+        who = sa.or_(Member.role != Role.MEMBER, Member.id.in_(in_log))
+    else:
+        who = sa.or_(Member.id == viewer.id, Member.id.in_(in_log))
     return list(
-        db.session.scalars(
-            sa.select(Member)
-            .where(sa.or_(Member.role != Role.MEMBER, Member.id.in_(in_log)))
-            .order_by(Member.display_name, Member.id)
-        )
+        db.session.scalars(sa.select(Member).where(who).order_by(Member.display_name, Member.id))
     )

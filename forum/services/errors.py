@@ -1,5 +1,7 @@
 """Domain errors raised by services and turned into messages by views."""
 
+from collections.abc import Mapping
+
 
 class DomainError(Exception):
     """Something the person asked for cannot be done; ``str(error)`` says why, kindly."""
@@ -28,7 +30,7 @@ class AlreadyHandled(Conflict):
 class ValidationFailed(DomainError):
     """Input was refused; ``field_errors`` maps form field names to messages."""
 
-    def __init__(self, field_errors: dict[str, str | list[str]]):
+    def __init__(self, field_errors: Mapping[str, str | list[str]]):
         self.field_errors = {
             k: [v] if isinstance(v, str) else list(v) for k, v in field_errors.items()
         }
@@ -40,3 +42,14 @@ class OutOfScope(NotFound):
 
     def __init__(self, message: str = "This is outside the regions you moderate."):
         super().__init__(message)
+
+
+def required_text(value: str | None, field: str, max_len: int) -> str:
+    """``value`` without surrounding spaces; ValidationFailed on ``field`` when it is empty or
+    longer than ``max_len`` characters."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed({field: "This cannot be empty."})
+    if len(value) > max_len:
+        raise ValidationFailed({field: f"Use at most {max_len} characters."})
+    return value

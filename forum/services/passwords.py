@@ -11,7 +11,7 @@ _ESTIMATE_CHARS = 100
 
 
 def _hasher() -> PasswordHasher:
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     hasher = app.extensions.get("forum.password_hasher")
     if hasher is None:
         cfg = app.config
@@ -42,7 +42,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 def burn_time(password: str) -> None:
     """Spend as long as a real check, so unknown emails cannot be told apart by timing."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     dummy = app.extensions.get("forum.dummy_hash")
     if dummy is None:
         dummy = app.extensions["forum.dummy_hash"] = hash_password("not a real password")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
-from forum.extensions import db
+from forum import richtext
+from forum.extensions import Base, db
 from forum.models import SiteSettings
 from forum.models.base import RichBody
-from forum.services import richtext
 
 BATCH = 500
 
@@ -15,7 +17,7 @@ BATCH = 500
 def rich_models() -> list[type[RichBody]]:
     """Every model that stores member-written Markdown through ``RichBody``."""
     return sorted(
-        (m.class_ for m in db.Model.registry.mappers if issubclass(m.class_, RichBody)),
+        (m.class_ for m in Base.registry.mappers if issubclass(m.class_, RichBody)),
         key=lambda cls: cls.__name__,
     )
 
@@ -29,11 +31,12 @@ def rerender_stored(everything: bool = False) -> dict[str, int]:
     if site is not None:
         site.house_rules_html = richtext.render(site.house_rules_source)
         site.privacy_notice_html = richtext.render(site.privacy_notice_source)
+        site.accessibility_html = richtext.render(site.accessibility_source, headings_from=2)
         db.session.commit()
     return counts
 
 
-def _rerender(model: type[RichBody], everything: bool) -> int:
+def _rerender(model: Any, everything: bool) -> int:  # a mapped RichBody model
     done, last_id = 0, 0
     while True:
         query = sa.select(model).where(model.id > last_id).order_by(model.id).limit(BATCH)

@@ -1,6 +1,8 @@
-"""The audit log, for moderators and administrators: read and filter, never change."""
+"""The audit log, for moderators and administrators: read and filter, never change. A regional
+moderator reads the entries of their regions and their own actions (``audit.visible_clause``)."""
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from forum.permissions import moderator_required
 from forum.services import audit
@@ -15,8 +17,8 @@ def log():
     return render_template(
         "moderation/audit.html",
         log_filter=log_filter,
-        page=audit.entries(log_filter),
-        actors=audit.actors(),
+        page=audit.entries(current_user, log_filter),
+        actors=audit.actors(current_user),
         actions=audit.ACTIONS,
         kinds=audit.KINDS,
     )

@@ -10,15 +10,17 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from forum.extensions import limiter
-from forum.forms import add_errors
 from forum.forms.auth import ForgotPasswordForm, NewPasswordForm, SignInForm
 from forum.permissions import keeps_input_on_csrf_error, public
-from forum.services import accounts
-from forum.services.errors import NotFound, ValidationFailed
-from forum.views import safe_next
+from forum.services import sign_ins
+from forum.services.errors import NotFound
+from forum.services.people import accounts
+from forum.services.privacy import erasure
+from forum.views import errors_on, form_page, safe_next
+from forum.views import sign_in as start_sign_in
 
 bp = Blueprint("auth", __name__)
 
@@ -38,7 +40,7 @@ def _limit(setting: str):
 
 
 @bp.route("/signin", methods=["GET", "POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNIN_ADDRESS"), methods=["POST"])
 @limiter.limit(_limit("RATELIMIT_SIGNIN"), methods=["POST"], key_func=_account_key)
 @public
 @keeps_input_on_csrf_error
@@ -49,21 +51,29 @@ def sign_in():
     if form.validate_on_submit():
         member = accounts.authenticate(form.email.data, form.password.data)
         if member is not None:
-            session.clear()  # a new session for the signed-in person
-            login_user(member, remember=form.remember.data)
+            start_sign_in(member, remember=form.remember.data)
+            if erasure.cancel_on_sign_in(member):  # signing in during the cooling-off
+                flash("Welcome back. You signed in, so your account will not be erased.", "success")
             return redirect(safe_next(request.args.get("next")) or url_for("pages.home"))
         form.form_errors.append(SIGN_IN_REFUSED)
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("auth/sign_in.html", form=form), status
+    return form_page("auth/sign_in.html", form)
 
 
 @bp.post("/signout")
 @public
 def sign_out():
+    """End this browser's sign-in on the server (a copy of either cookie is refused from now),
+    and forget everything of the member here."""
+    if current_user.is_authenticated:
+        sign_ins.end_current(current_user)
     logout_user()
     session.clear()
+    session["signed_out"] = True  # the next page tells the browser to forget drafts (forum.js)
     flash("You have signed out. Take care.", "success")
-    return redirect(url_for("auth.sign_in"))
+    response = redirect(url_for("auth.sign_in"))
+    # Nothing of this member stays in the browser: drafts, any cached page.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -75,7 +85,7 @@ def forgot_password():
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data)
         return render_template("auth/reset_sent.html", email=form.email.data)
-    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+    return form_page("auth/forgot.html", form)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -89,15 +99,14 @@ def reset_password(token: str):
         return render_template("auth/reset_expired.html", message=str(exc)), 410
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             member = accounts.reset_password(token, form.password.data)
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
             session.clear()
             if member.is_member:
-                login_user(member)
+                start_sign_in(member)
+                erasure.cancel_on_sign_in(member)  # signing in during the cooling-off
             flash("Your password is changed. Any other sessions have been signed out.", "success")
             return redirect(url_for("pages.home"))
-    status = 422 if form.errors else 200
-    return render_template("auth/reset.html", form=form, member=member), status
+    return form_page(
+        "auth/reset.html", form, person=member
+    )  # not "member": that is who is signed in

@@ -1,10 +1,12 @@
 """Friendly error pages. No tracebacks; an htmx request gets the message in the status area."""
 
 from flask import Flask, current_app, flash, render_template, request
+from flask_htmx import make_response as htmx_response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from forum.extensions import db, htmx
+from forum.permissions import enforce_membership
 from forum.services import errors as domain
 
 MESSAGES = {
@@ -46,10 +48,9 @@ def _render(code: int, detail: str | None = None):
     message = detail or message
     if htmx:
         flash(message, "warning")
-        response = current_app.make_response((render_template("_flash.html", oob=False), code))
-        response.headers["HX-Retarget"] = "#flash"
-        response.headers["HX-Reswap"] = "innerHTML"
-        return response
+        return htmx_response(
+            render_template("_flash.html", oob=False), code, retarget="#flash", reswap="innerHTML"
+        )
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
@@ -64,8 +65,6 @@ def _http_error(error: HTTPException):
 
 def _csrf_error(error: CSRFError):
     """An expired or missing token. Forms that can, come back with what was typed."""
-    from forum.permissions import enforce_membership
-
     # The token is checked before membership: people who may not open the page never get it.
     if (refused := enforce_membership()) is not None:
         return refused

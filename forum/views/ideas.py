@@ -17,21 +17,24 @@ from forum.extensions import htmx
 from forum.forms import add_errors
 from forum.forms.ideas import CommentForm, IdeaForm, MergeForm, StatusForm
 from forum.models import IdeaComment
+from forum.numbers import whole
 from forum.permissions import keeps_input_on_csrf_error
-from forum.services import idea_comments, ideas, live, site, voting
 from forum.services.errors import NotAllowed, NotFound, ValidationFailed
-from forum.services.ideas import DuplicatePost
-from forum.services.posting import RateLimited
-from forum.views import safe_next
-from forum.views.compose import draft_saved
+from forum.services.ideas import access, voting
+from forum.services.ideas import board as ideas_board
+from forum.services.ideas import comments as idea_comments
+from forum.services.live import events
+from forum.services.network import regions as network_regions
+from forum.services.posting import RateLimited, RepeatedPost
+from forum.views import errors_on, form_page, safe_next
+from forum.views.compose import draft_saved, signpost_if
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
 NEW_IDEA_DRAFT = "idea-new"
 
 
 def _page() -> int:
-    value = request.args.get("page", "")
-    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) < 6 else 1
+    return request.args.get("page", 1, type=whole) or 1
 
 
 def _voting(items) -> dict:
@@ -43,24 +46,21 @@ def _voting(items) -> dict:
 
 
 def _visible(idea_id: int, details: bool = True):
-    try:
-        return ideas.visible_idea(current_user, idea_id, details=details)
-    except NotFound:
-        abort(404)
+    return access.visible_idea(current_user, idea_id, details=details)
 
 
 @bp.get("/")
 def board():
-    regions, tags = site.regions(), ideas.tags()
-    view = ideas.BoardView.from_args(request.args, regions, tags)
-    page = ideas.board(current_user, view)
+    regions, tags = network_regions.regions(), ideas_board.tags()
+    view = ideas_board.BoardView.from_args(request.args, regions, tags)
+    page = ideas_board.board(current_user, view)
     return render_template(
         "ideas/board.html",
         view=view,
         page=page,
         regions=regions,
         tags=tags,
-        board_topics=ideas.board_topics(current_user),
+        board_topics=access.board_topics(current_user),
         **_voting(page.items),
     )
 
@@ -76,13 +76,15 @@ def _since() -> datetime | None:
 def board_updates():
     """Live: ideas suggested since ``?since=`` (the board's filters apply), and the ``shown``
     cards (``<id>:<version>``) that changed since, or went."""
-    view = ideas.BoardView.from_args(request.args, site.regions(), ideas.tags())
+    view = ideas_board.BoardView.from_args(
+        request.args, network_regions.regions(), ideas_board.tags()
+    )
     since = _since()
-    new = ideas.new_since(current_user, view, since) if since and since.tzinfo else []
-    sent = live.shown(request.args.getlist("shown"))
-    current = ideas.cards(current_user, list(sent))
+    new = ideas_board.new_since(current_user, view, since) if since and since.tzinfo else []
+    sent = events.shown(request.args.getlist("shown"))
+    current = ideas_board.cards(current_user, list(sent))
     voted = voting.voted_ids(current_user, [*current, *(idea.id for idea in new)])
-    changed, gone = live.changed(sent, current, lambda i: live.version(i, i.id in voted))
+    changed, gone = events.changed(sent, current, lambda i: events.version(i, i.id in voted))
     return render_template(
         "ideas/_board_updates.html",
         new=new,
@@ -98,7 +100,7 @@ def card(idea_id: int):
     """An idea's card as the board shows it (htmx: live updates refresh it)."""
     if not htmx:
         return redirect(url_for("ideas.show", idea_id=idea_id))
-    found = ideas.cards(current_user, [idea_id]).get(idea_id)
+    found = ideas_board.cards(current_user, [idea_id]).get(idea_id)
     if found is None:
         abort(404)
     return render_template(
@@ -112,11 +114,11 @@ def card(idea_id: int):
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 def new():
-    form, status = IdeaForm().offer(site.regions(), ideas.tags()), 200
+    form, status = IdeaForm().offer(network_regions.regions(), ideas_board.tags()), 200
     if form.validate_on_submit():
         try:
-            idea, voted = ideas.submit(current_user, **form.values())
-        except DuplicatePost as exc:
+            idea, voted = ideas_board.submit(current_user, **form.values())
+        except RepeatedPost as exc:
             flash(str(exc), "info")
             return redirect(url_for("ideas.show", idea_id=exc.existing_id))
         except RateLimited as exc:
@@ -128,10 +130,11 @@ def new():
         else:
             draft_saved(NEW_IDEA_DRAFT)
             flash(_submitted(voted), "success")
+            signpost_if(form.title.data, form.description.data)
             return redirect(url_for("ideas.show", idea_id=idea.id))
     elif form.is_submitted():
         status = 400
-    similar = ideas.similar(current_user, form.title.data) if form.title.data else []
+    similar = ideas_board.similar(current_user, form.title.data) if form.title.data else []
     return render_template("ideas/new.html", form=form, similar=similar), status
 
 
@@ -148,15 +151,15 @@ def _submitted(voted: bool) -> str:
 def similar():
     """Ideas like the title being typed (htmx, as the member types)."""
     title = request.args.get("title", "")[:200]
-    exclude = request.args.get("exclude", type=int)
-    found = ideas.similar(current_user, title, exclude_id=exclude)
+    exclude = request.args.get("exclude", type=whole)
+    found = ideas_board.similar(current_user, title, exclude_id=exclude)
     return render_template("ideas/_similar.html", similar=found, title=title)
 
 
 @bp.get("/mine")
 def mine():
     show = request.args.get("show") if request.args.get("show") == "voted" else "submitted"
-    finder = ideas.voted_by if show == "voted" else ideas.submitted_by
+    finder = ideas_board.voted_by if show == "voted" else ideas_board.submitted_by
     page = finder(current_user, _page())
     return render_template("ideas/mine.html", show=show, page=page, **_voting(page.items))
 
@@ -170,19 +173,21 @@ def idea_page(idea_id: int, status: int = 200, **forms):
     """The idea with its response, votes, history and comments (forms as given, or empty).
     An idea hidden by a moderator says so to members."""
     try:
-        idea = ideas.visible_idea(current_user, idea_id)
+        idea = access.visible_idea(current_user, idea_id)
     except NotFound:
-        hidden = ideas.hidden_idea(current_user, idea_id)
+        hidden = access.hidden_idea(current_user, idea_id)
         if hidden is None:
             abort(404)
         return render_template("ideas/hidden.html", idea=hidden)
     if idea.merged_into_id:
         flash("The idea you opened was merged into this one, where the talk goes on.", "info")
         return redirect(url_for("ideas.show", idea_id=idea.merged_into_id))
+    history, merges_in = ideas_board.history_and_merges(current_user, idea.id)
     context = {
         "idea": idea,
-        "history": ideas.history(idea.id),
-        "merged_here": ideas.merged_here(current_user, idea.id),
+        "history": history,
+        "merges_in": merges_in,
+        "merged_here": [change.idea for change in merges_in],
         "comments": idea_comments.comments(current_user, idea.id, _page()),
         "form": forms.get("form") or CommentForm(),
         **_voting([idea]),
@@ -192,7 +197,9 @@ def idea_page(idea_id: int, status: int = 200, **forms):
             data={"status": idea.status.value}
         )
         context["merge_form"] = forms.get("merge_form") or MergeForm()
-        context["merge_suggestions"] = ideas.similar(current_user, idea.title, exclude_id=idea.id)
+        context["merge_suggestions"] = ideas_board.similar(
+            current_user, idea.title, exclude_id=idea.id
+        )
     return render_template("ideas/show.html", **context), status
 
 
@@ -206,8 +213,6 @@ def vote(idea_id: int):
         abort(400)
     try:
         outcome = voting.set_vote(current_user, idea_id, request.form["vote"] == "1")
-    except NotFound:
-        abort(404)
     except NotAllowed as exc:
         flash(str(exc), "warning")
         return _after_vote(idea_id, refused=True)
@@ -250,9 +255,11 @@ def outcome(idea_id: int):
     if not htmx:
         return redirect(url_for("ideas.show", idea_id=idea_id))
     idea = _visible(idea_id)
-    history = ideas.history(idea.id)
-    news = bool(history) and request.args.get("seen", type=int) != history[-1].id
-    return render_template("ideas/_outcome_update.html", idea=idea, history=history, news=news)
+    history, merges_in = ideas_board.history_and_merges(current_user, idea.id)
+    news = bool(history) and request.args.get("seen", type=whole) != history[-1].id
+    return render_template(
+        "ideas/_outcome_update.html", idea=idea, history=history, merges_in=merges_in, news=news
+    )
 
 
 # --- comments ---------------------------------------------------------------------------------
@@ -276,9 +283,7 @@ def comment(idea_id: int):
         return idea_page(idea_id, 400, form=form)
     try:
         new_comment = idea_comments.add(current_user, idea_id, form.body.data)
-    except NotFound:
-        abort(404)
-    except (DuplicatePost, NotAllowed) as exc:
+    except (RepeatedPost, NotAllowed) as exc:
         flash(str(exc), "info")
         return redirect(url_for("ideas.show", idea_id=idea_id))
     except RateLimited as exc:
@@ -289,6 +294,7 @@ def comment(idea_id: int):
         return idea_page(idea_id, 422, form=form)
     draft_saved(f"idea-{idea_id}-comment")
     flash("Your comment is posted.", "success")
+    signpost_if(form.body.data)
     return redirect(_comment_url(new_comment))
 
 
@@ -309,10 +315,12 @@ def comment_updates(idea_id: int):
     idea = _visible(idea_id, details=False)
     new = []
     if "after" in request.args:
-        new = idea_comments.comments_after(current_user, idea.id, request.args.get("after", 0, int))
-    sent = live.shown(request.args.getlist("shown"))
+        new = idea_comments.comments_after(
+            current_user, idea.id, request.args.get("after", 0, whole)
+        )
+    sent = events.shown(request.args.getlist("shown"))
     current = idea_comments.comments_by_id(current_user, idea.id, list(sent))
-    changed, gone = live.changed(sent, current, live.version)
+    changed, gone = events.changed(sent, current, events.version)
     return render_template(
         "ideas/_comment_updates.html", idea=idea, comments=new, changed=changed, gone=gone
     )
@@ -320,10 +328,7 @@ def comment_updates(idea_id: int):
 
 @bp.get("/comments/<int:comment_id>")
 def one_comment(comment_id: int):
-    try:
-        found = idea_comments.comment(current_user, comment_id)
-    except NotFound:
-        abort(404)
+    found = idea_comments.comment(current_user, comment_id)
     if not htmx:
         return redirect(_comment_url(found))
     return render_template("ideas/_comment.html", comment=found)
@@ -332,29 +337,19 @@ def one_comment(comment_id: int):
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 @keeps_input_on_csrf_error
 def edit_comment(comment_id: int):
-    try:
-        found = idea_comments.own_comment(current_user, comment_id)
-    except NotFound:
-        abort(404)
+    found = idea_comments.own_comment(current_user, comment_id)
     form = CommentForm(data={"body": found.body_source} if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             idea_comments.edit(current_user, comment_id, form.body.data)
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
             draft_saved(f"comment-{comment_id}-edit")
             flash("Your comment is saved.", "success")
             return redirect(_comment_url(found))
-    status = 422 if form.errors else 200
-    return render_template("ideas/edit_comment.html", form=form, comment=found), status
+    return form_page("ideas/edit_comment.html", form, comment=found)
 
 
 @bp.post("/comments/<int:comment_id>/delete")
 def delete_comment(comment_id: int):
-    try:
-        removed = idea_comments.remove(current_user, comment_id)
-    except NotFound:
-        abort(404)
+    removed = idea_comments.remove(current_user, comment_id)
     flash("Your comment was removed.", "success")
     return redirect(_comment_url(removed))

@@ -3,14 +3,16 @@
 from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
-from forum.services import live
-from forum.services.brokers import BrokerUnavailable
+from forum.permissions import open_during_break
 from forum.services.errors import ValidationFailed
+from forum.services.live import streams
+from forum.services.live.brokers import BrokerUnavailable
 
 bp = Blueprint("live", __name__)
 
 
 @bp.get("/live")
+@open_during_break  # the break's own page holds the bell's stream too (it hears nothing new)
 def stream():
     """Members only: events on the topics asked for (``?topic=``) that this member may hear.
 
@@ -18,7 +20,7 @@ def stream():
     newest id it was built with as ``last_event_id``. Either way nothing in between is missed.
     """
     try:
-        events = live.open_stream(
+        events = streams.open_stream(
             current_user._get_current_object(),
             request.args.getlist("topic"),
             request.headers.get("Last-Event-ID") or request.args.get("last_event_id"),

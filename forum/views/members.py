@@ -6,22 +6,22 @@ from flask_login import current_user
 
 from forum.extensions import db
 from forum.models import Member, MemberStatus
-from forum.services import mutes, sanctions
-from forum.services.errors import NotFound, ValidationFailed
+from forum.services.errors import ValidationFailed
+from forum.services.messages import conversations
+from forum.services.moderation import notes as moderator_notes
+from forum.services.people import mutes, sanctions
 from forum.views import safe_next
 
 bp = Blueprint("members", __name__)
 
 
 def _member(member_id: int) -> Member:
-    """An active member (moderators also see suspended ones); 404 for anyone else."""
+    """An active member (the moderators of their region also see a suspended one); 404 for
+    anyone else, so a suspension is not told to those who do not moderate the member."""
     found = db.session.get(Member, member_id)
-    shown = (
-        (MemberStatus.ACTIVE, MemberStatus.SUSPENDED)
-        if current_user.is_moderator
-        else (MemberStatus.ACTIVE,)
-    )
-    if found is None or found.status not in shown:
+    if found is None or found.status not in (MemberStatus.ACTIVE, MemberStatus.SUSPENDED):
+        abort(404)
+    if found.status == MemberStatus.SUSPENDED and not current_user.moderates(found.region_id):
         abort(404)
     return found
 
@@ -34,6 +34,9 @@ def show(member_id: int):
         person=person,
         muted=mutes.is_muted(current_user, person.id),
         moderates=current_user.moderates(person.region_id),
+        notes=moderator_notes.notes_on(current_user, person),
+        may_note=moderator_notes.may_read(current_user, person),
+        may_message=conversations.may_message(current_user, person),
     )
 
 
@@ -47,8 +50,6 @@ def mute(member_id: int, action: str):
         else:
             mutes.unmute(current_user, member_id)
             flash("Unmuted: you see their posts as before.", "success")
-    except NotFound:
-        abort(404)
     except ValidationFailed as exc:
         flash(str(exc), "warning")
     return redirect(safe_next(request.form.get("next")) or url_for(".show", member_id=member_id))

@@ -1,14 +1,16 @@
 """Applying to join, redeeming an invitation, and the status page of people not yet in."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 
 from forum.extensions import limiter
-from forum.forms import SelectChoice, add_errors, region_choices
+from forum.forms import SelectChoice, region_choices
 from forum.forms.membership import ApplicationForm, InvitationRedeemForm, JoinForm
 from forum.permissions import for_signed_in, keeps_input_on_csrf_error, public
-from forum.services import membership, site
-from forum.services.errors import NotFound, ValidationFailed
+from forum.services import site_settings
+from forum.services.errors import NotFound
+from forum.services.people import membership
+from forum.views import errors_on, form_page, sign_in
 
 bp = Blueprint("membership", __name__)
 
@@ -45,7 +47,7 @@ def _application(form: JoinForm) -> membership.Application:
 
 
 def _require_setup():
-    if site.settings() is None:
+    if site_settings.settings() is None:
         abort(404)
 
 
@@ -58,14 +60,10 @@ def apply():
     form = ApplicationForm()
     _region_choices(form)
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             membership.apply(_application(form))
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
             return redirect(url_for("membership.received"))
-    status = 422 if form.errors else 200
-    return render_template("membership/apply.html", form=form), status
+    return form_page("membership/apply.html", form)
 
 
 @bp.get("/apply/received")
@@ -101,6 +99,8 @@ def status():
 @public
 @keeps_input_on_csrf_error
 def redeem_invitation(token: str):
+    if current_user.is_authenticated and current_user.is_member:  # used, or meant for another
+        return render_template("membership/invitation_closed.html", message="")
     try:
         invitation = membership.open_invitation(token)
     except NotFound as exc:
@@ -109,15 +109,14 @@ def redeem_invitation(token: str):
     _invited_region_choices(form, invitation)
     if form.validate_on_submit():
         try:
-            member = membership.redeem_invitation(token, _application(form))
-        except ValidationFailed as exc:
-            add_errors(form, exc)
+            with errors_on(form):
+                member = membership.redeem_invitation(token, _application(form))
+                sign_in(member)
+                flash(
+                    f"Welcome to {site_settings.settings().network_name}, {member.display_name}.",
+                    "success",
+                )
+                return redirect(url_for("pages.home"))
         except NotFound as exc:
             return render_template("membership/invitation_closed.html", message=str(exc)), 410
-        else:
-            session.clear()
-            login_user(member)
-            flash(f"Welcome to {site.settings().network_name}, {member.display_name}.", "success")
-            return redirect(url_for("pages.home"))
-    status = 422 if form.errors else 200
-    return render_template("membership/invite.html", form=form, invitation=invitation), status
+    return form_page("membership/invite.html", form, invitation=invitation)

@@ -12,11 +12,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from forum.extensions import htmx
-from forum.forms import SelectChoice, add_errors, region_choices
+from forum.forms import SelectChoice, region_choices
 from forum.forms.membership import DecisionForm, InvitationForm
+from forum.numbers import whole, whole_or_none
 from forum.permissions import moderator_required
-from forum.services import membership, queue, site
 from forum.services.errors import Conflict, NotFound, OutOfScope, ValidationFailed
+from forum.services.moderation import review_queue
+from forum.services.network import crisis_contacts, profiles
+from forum.services.people import membership
+from forum.views import errors_on, form_page
+from forum.views.safety import appeal_rows
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -24,21 +29,21 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 def section_context(name: str) -> dict:
     """What one section of the queue shows, for the signed-in moderator."""
     if name in ("urgent", "reports"):
-        rows = queue.case_rows(current_user, urgent=name == "urgent")
+        rows = review_queue.case_rows(current_user, urgent=name == "urgent")
         context = {"rows": rows}
         if name == "urgent" and rows:
-            context["contacts"] = site.crisis_contacts()
+            context["contacts"] = crisis_contacts.crisis_contacts()
         return context
     if name == "held":
-        return {"rows": queue.held_rows(current_user)}
-    return {"applications": queue.applications(current_user), "form": DecisionForm()}
+        return {"rows": review_queue.held_rows(current_user)}
+    return {"applications": review_queue.applications(current_user), "form": DecisionForm()}
 
 
 @bp.get("/", endpoint="queue")
 @moderator_required
 def queue_page():
-    sections = {name: section_context(name) for name in queue.SECTIONS}
-    return render_template("moderation/queue.html", sections=sections)
+    sections = {name: section_context(name) for name in review_queue.SECTIONS}
+    return render_template("moderation/queue.html", sections=sections, appeals=appeal_rows())
 
 
 @bp.get("/queue/<any(urgent, reports, held, applications):name>")
@@ -50,10 +55,10 @@ def section(name: str):
 @bp.get("/cases/<int:case_id>/row")
 @moderator_required
 def case_row(case_id: int):
-    row = queue.case_row(current_user, case_id)
+    row = review_queue.case_row(current_user, case_id)
     if row.case.is_open:
         return render_template("moderation/_case.html", row=row)
-    gone = queue.case_handled(row.case)
+    gone = review_queue.case_handled(row.case)
     return render_template(
         "moderation/_handled.html", row_id=gone.dom_id, by=gone.by, at=gone.at, what=gone.what
     )
@@ -62,7 +67,9 @@ def case_row(case_id: int):
 @bp.get("/held/<int:post_id>/row")
 @moderator_required
 def held_row(post_id: int):
-    return render_template("moderation/_held.html", row=queue.held_row(current_user, post_id))
+    return render_template(
+        "moderation/_held.html", row=review_queue.held_row(current_user, post_id)
+    )
 
 
 @bp.get("/badge")
@@ -74,7 +81,7 @@ def badge():
 
 def _shown_ids() -> list[int]:
     """The ids of the rows a live page shows (``shown``, sent back on every update)."""
-    return [int(i) for i in request.args.getlist("shown") if i.isdigit()]
+    return [n for n in map(whole_or_none, request.args.getlist("shown")) if n is not None]
 
 
 @bp.get("/queue/<any(urgent, reports, held):name>/updates")
@@ -82,21 +89,24 @@ def _shown_ids() -> list[int]:
 def section_updates(name: str):
     """Live: a section's rows reported (or waiting) since ``after``, a note in place of each
     ``shown`` row handled since (a row moved to the other section just leaves), and the counts."""
-    after = request.args.get("after", 0, int)
+    after = request.args.get("after", 0, whole)
     shown = _shown_ids()
     if name == "held":
-        rows, gone = queue.held_rows(current_user, after), queue.held_gone(current_user, shown)
+        rows, gone = (
+            review_queue.held_rows(current_user, after),
+            review_queue.held_gone(current_user, shown),
+        )
     else:
         urgent = name == "urgent"
-        rows = queue.case_rows(current_user, urgent=urgent, after=after)
-        gone = queue.cases_gone(current_user, urgent=urgent, shown=shown)
+        rows = review_queue.case_rows(current_user, urgent=urgent, after=after)
+        gone = review_queue.cases_gone(current_user, urgent=urgent, shown=shown)
     return render_template(
         "moderation/_section_updates.html",
         name=name,
         rows=rows,
         gone=gone,
-        contacts=site.crisis_contacts() if name == "urgent" and rows else [],
-        queue_counts=queue.counts(current_user),
+        contacts=crisis_contacts.crisis_contacts() if name == "urgent" and rows else [],
+        queue_counts=review_queue.counts(current_user),
     )
 
 
@@ -110,10 +120,10 @@ def application_updates():
         "moderation/_updates.html",
         level=3 if request.args.get("level") == "3" else 2,
         applications=membership.pending_applications(
-            current_user, after=request.args.get("after", 0, int)
+            current_user, after=request.args.get("after", 0, whole)
         ),
         decided=membership.no_longer_waiting(current_user, shown),
-        waiting=queue.counts(current_user).applications,
+        waiting=review_queue.counts(current_user).applications,
     )
 
 
@@ -126,8 +136,26 @@ def applications():
     return render_template(
         "moderation/applications.html",
         applications=membership.pending_applications(current_user),
+        region_moves=profiles.region_moves(current_user),
         form=DecisionForm(),
     )
+
+
+@bp.post("/region-moves/<int:member_id>/<any(approve, decline):decision>")
+@moderator_required
+def decide_region_move(member_id: int, decision: str):
+    """A member asked to move into a region whose forum is for its members only."""
+    try:
+        person = profiles.decide_region_move(current_user, member_id, approve=decision == "approve")
+    except OutOfScope:
+        abort(404)
+    except (Conflict, NotFound) as exc:
+        flash(str(exc), "warning")
+    else:
+        verb = "is now in" if decision == "approve" else "stays out of"
+        region = person.region.name if decision == "approve" and person.region else "that region"
+        flash(f"{person.display_name} {verb} {region}. They have been emailed.", "success")
+    return redirect(url_for("moderation.applications", _anchor="region-moves"))
 
 
 @bp.post("/applications/<int:member_id>/<any(approve, reject):decision>")
@@ -154,7 +182,7 @@ def decide(member_id: int, decision: str):
         return render_template(
             "moderation/_decided.html",
             waiting=len(membership.pending_applications(current_user)),
-            queue_counts=queue.counts(current_user),
+            queue_counts=review_queue.counts(current_user),
         )
     return redirect(url_for("moderation.applications"))
 
@@ -180,26 +208,27 @@ def invitations():
     form = _invitation_form()
     link = None
     if form.validate_on_submit():
-        try:
+        with errors_on(form):
             _invitation, secret = membership.create_invitation(
                 current_user,
                 note=form.note.data,
                 region_id=form.region_id.data,
                 days=form.days.data,
+                email=form.email.data or "",
             )
-        except ValidationFailed as exc:
-            add_errors(form, exc)
-        else:
+            if form.email.data:
+                sent_to = membership.normalise_email(form.email.data)
+                flash(f"The invitation is on its way to {sent_to}. The link works once.", "success")
+                return redirect(url_for("moderation.invitations"))
             link = url_for("membership.redeem_invitation", token=secret, _external=True)
             form = _invitation_form(formdata=None)  # ready for the next one
-    status = 422 if form.errors else 200
-    return render_template(
+    return form_page(
         "moderation/invitations.html",
-        form=form,
+        form,
         link=link,
         invitations=membership.invitations(current_user),
         regional=membership.invitation_regions(current_user) is not None,
-    ), status
+    )
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")

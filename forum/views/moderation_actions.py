@@ -1,6 +1,6 @@
 """One thing as a moderator sees it (its reports, its history, every action that applies), and
 the actions themselves: each a POST with CSRF, checked against the moderator's regions by
-``moderation.act`` in the service layer. Members, and moderators of other regions, get 404.
+``moderation.actions.act`` in the service layer. Members, and moderators of other regions, get 404.
 
 From a queue row (htmx) an action answers with the row gone (or a note saying who handled it
 first), the message, the section's count and the badge out of band; from a page, it redirects
@@ -11,34 +11,34 @@ import re
 
 from flask import (
     Blueprint,
-    abort,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_htmx import make_response as htmx_response
 from flask_login import current_user
 
 from forum.extensions import htmx
+from forum.numbers import whole
 from forum.permissions import moderator_required
-from forum.services import audit, content_warnings, moderation, queue, sanctions, scope, targets
-from forum.services.errors import AlreadyHandled, Conflict, NotAllowed, NotFound, ValidationFailed
+from forum.services import audit, scope
+from forum.services.errors import AlreadyHandled, Conflict, NotAllowed, ValidationFailed
+from forum.services.forums import content_warnings
+from forum.services.moderation import actions, review_queue, targets
+from forum.services.people import sanctions
 from forum.views import safe_next
 
 bp = Blueprint("moderate", __name__, url_prefix="/moderation")
 
-KINDS = "any(post, thread, idea, comment, member)"
+KINDS = "any(post, thread, idea, comment, member, message)"
 ROW_ID = re.compile(r"(report-[a-z]+|held)-[0-9]{1,12}")
 
 
 def _target(kind: str, target_id: int):
-    try:
-        target = targets.load(kind, target_id)
-        scope.require(current_user, target.region_id)
-    except NotFound:
-        abort(404)
+    target = targets.load(kind, target_id)
+    scope.require(current_user, target.region_id)
     return target
 
 
@@ -52,11 +52,11 @@ def target(kind: str, target_id: int):
     return render_template(
         "moderation/target.html",
         target=found,
-        row=queue.open_case_for(current_user, found),
-        author_in_scope=current_user.moderates(author.region_id),
-        history=audit.history(found.kind.value, found.id),
+        row=review_queue.open_case_for(current_user, found),
+        may_sanction=sanctions.may_sanction(current_user, author),
+        history=audit.history(current_user, found.kind.value, found.id),
         warnings=content_warnings.offered(current_user),
-        forums=moderation.forums_to_move_to(current_user, found.obj)
+        forums=actions.forums_to_move_to(current_user, found.obj)
         if found.kind.value == "thread"
         else [],
         periods=sanctions.PERIODS,
@@ -72,24 +72,24 @@ def _params() -> dict:
 @bp.post(f"/<{KINDS}:kind>/<int:target_id>/<action>")
 @moderator_required
 def act(kind: str, target_id: int, action: str):
-    case_id = request.form.get("case", type=int)
+    case_id = request.form.get("case", type=whole)
     try:
-        done = moderation.act(
+        done = actions.act(
             current_user,
             kind,
             target_id,
             action,
             _params(),
             case_id=case_id,
-            case_round=request.form.get("round", type=int),
+            case_round=request.form.get("round", type=whole),
         )
-    except NotFound:
-        abort(404)
     except (Conflict, NotAllowed, ValidationFailed) as exc:
         return _refused(exc, case_id)
     flash(done.message, "success")
     if htmx:
-        return render_template("moderation/_acted.html", queue_counts=queue.counts(current_user))
+        return render_template(
+            "moderation/_acted.html", queue_counts=review_queue.counts(current_user)
+        )
     back = safe_next(request.form.get("next"))
     return redirect(back or url_for(".target", kind=kind, target_id=target_id))
 
@@ -104,8 +104,6 @@ def _refused(exc: Exception, case_id: int | None):
     if isinstance(exc, AlreadyHandled) and ROW_ID.fullmatch(row_id):
         return render_template(
             "moderation/_handled.html", row_id=row_id, by=exc.by, at=exc.at, what=exc.what,
-            oob=True, queue_counts=queue.counts(current_user),
+            oob=True, queue_counts=review_queue.counts(current_user),
         )  # fmt: skip
-    response = make_response(render_template("_flash.html", oob=True), 409)
-    response.headers["HX-Reswap"] = "none"
-    return response
+    return htmx_response(render_template("_flash.html", oob=True), 409, reswap="none")

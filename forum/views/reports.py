@@ -19,18 +19,19 @@ from flask import (
 from flask_login import current_user
 
 from forum.extensions import htmx, limiter
-from forum.services import reports
+from forum.numbers import whole
 from forum.services.errors import ValidationFailed
+from forum.services.moderation import reports
 from forum.views import safe_next
 
 bp = Blueprint("reports", __name__)
 
-KINDS = "any(post, thread, idea, comment, member)"
+KINDS = "any(post, thread, idea, comment, member, message)"
 THANKS = "Thank you — a moderator will look at this."
 
 
 def _member_key() -> str:
-    return f"reports:{current_user.get_id()}"
+    return f"reports:{current_user.id}"  # per member, whichever device they use
 
 
 def _render(kind: str, target_id: int, status: int = 200, **context):
@@ -61,7 +62,7 @@ def report(kind: str, target_id: int):
 def _send(kind: str, target_id: int, target, back: str | None):
     form = request.form
     try:
-        reports.submit(
+        report = reports.submit(
             current_user, kind, target_id, reason=form.get("reason"), note=form.get("note")
         )
     except ValidationFailed as exc:
@@ -72,13 +73,15 @@ def _send(kind: str, target_id: int, target, back: str | None):
     except reports.CannotReport as exc:
         return _render(kind, target_id, 409, refused=str(exc), back=back)
     if htmx:
-        return render_template("reports/_thanks.html", kind=kind, target_id=target_id)
-    flash(THANKS, "success")
+        return render_template(
+            "reports/_thanks.html", kind=kind, target_id=target_id, urgent=report.is_urgent
+        )
+    flash(THANKS, "urgent_report" if report.is_urgent else "success")
     return redirect(back or url_for("reports.mine"))
 
 
 @bp.get("/reports/mine")
 def mine():
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=whole)
     pagination, rows = reports.mine(current_user, page if page and page > 0 else 1)
     return render_template("reports/mine.html", page=pagination, rows=rows)

@@ -24,32 +24,76 @@
       target.focus();
     }
   });
+
+  // An out-of-band part whose place is not on this page (a live update that raced the
+  // reader's own action, or a counter this page does not show) is left out before htmx swaps:
+  // htmx would report it as an error in the console.
+  function oobTarget(el) {
+    var spec = el.getAttribute("hx-swap-oob") || el.getAttribute("data-hx-swap-oob") || "";
+    var colon = spec.indexOf(":");
+    return colon >= 0 ? spec.slice(colon + 1) : (el.id ? "#" + CSS.escape(el.id) : null);
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var text = event.detail.serverResponse;
+    if (typeof text !== "string" || text.indexOf("swap-oob") < 0 || /<html[\s>]/i.test(text)) {
+      return; // nothing out of band, or a whole page (kept as it is)
+    }
+    var template = document.createElement("template");
+    template.innerHTML = text;
+    var dropped = false;
+    template.content.querySelectorAll("[hx-swap-oob], [data-hx-swap-oob]").forEach(function (el) {
+      var selector = oobTarget(el);
+      var found = null;
+      try { found = selector && document.querySelector(selector); } catch (e) { found = null; }
+      if (!found) { el.remove(); dropped = true; }
+    });
+    if (dropped) { event.detail.serverResponse = template.innerHTML; }
+  });
 })();
 
 // Drafts: text typed into a Markdown editor is kept on this device until the server says it
-// was saved, so a failed post, an expired session or a wrong click never loses it.
+// was saved, so a failed post, an expired session or a wrong click never loses it. A draft
+// belongs to the member who typed it (body[data-draft-owner], an opaque id from the server):
+// another member signing in on this browser (a shared computer) wipes every draft first, and
+// signing out, or the page learning that the session ended, forgets them.
 (function () {
   "use strict";
   var PREFIX = "forum-draft:";
+  var OWNER = "forum-draft-owner";
   var store;
   try { store = window.localStorage; } catch (e) { return; }
   if (!store) { return; }
+  var owner = (document.body && document.body.getAttribute("data-draft-owner")) || "";
 
   function status(key, text) {
     var el = document.querySelector('[data-draft-status="' + key + '"]');
     if (el) { el.textContent = text; }
   }
 
+  // Everything a member left in this browser: drafts, and htmx's page cache (off, but a
+  // copy from an older version of the site could remain).
+  function wipeAll() {
+    for (var i = store.length - 1; i >= 0; i--) {
+      var name = store.key(i);
+      if (name && (name.indexOf(PREFIX) === 0 || name === "htmx-history-cache")) { store.removeItem(name); }
+    }
+    store.removeItem(OWNER);
+    try { window.sessionStorage.clear(); } catch (e) { /* not available */ }
+  }
+
+  function slot(key) { return PREFIX + owner + ":" + key; }
+
   function forget(keys) {
-    keys.forEach(function (key) { if (key) { store.removeItem(PREFIX + key); } });
+    keys.forEach(function (key) { if (key) { store.removeItem(slot(key)); } });
   }
 
   function attach(root) {
+    if (!owner) { return; }  // signed out: nothing is kept
     root.querySelectorAll("textarea[data-draft-key]").forEach(function (area) {
       if (area.dataset.draftBound) { return; }
       area.dataset.draftBound = "1";
       var key = area.dataset.draftKey;
-      var saved = store.getItem(PREFIX + key);
+      var saved = store.getItem(slot(key));
       if (saved && !area.value.trim()) {
         area.value = saved;
         status(key, "We restored the text you had not sent yet.");
@@ -58,15 +102,31 @@
       area.addEventListener("input", function () {
         clearTimeout(timer);
         timer = setTimeout(function () {
-          if (!document.body.contains(area)) { return; }  // sent and replaced meanwhile
-          if (area.value.trim()) { store.setItem(PREFIX + key, area.value); }
-          else { store.removeItem(PREFIX + key); }
+          if (!document.body.contains(area) || !owner) { return; }  // sent, or signed out
+          if (area.value.trim()) { store.setItem(slot(key), area.value); }
+          else { store.removeItem(slot(key)); }
         }, 400);
       });
     });
   }
 
+  // The session ended while this page was open (signed out elsewhere, suspended, expired):
+  // the text stays on the screen for its writer, but is no longer kept on this device.
+  function sessionEnded() {
+    if (!owner) { return; }
+    owner = "";
+    wipeAll();
+    document.querySelectorAll("[data-draft-status]").forEach(function (el) {
+      el.textContent = "You have been signed out, so this text is no longer kept on this device.";
+    });
+  }
+
   function start() {
+    if (document.body.hasAttribute("data-signed-out")) { wipeAll(); }
+    if (owner && store.getItem(OWNER) !== owner) {
+      wipeAll();  // someone else was signed in on this browser before: nothing of theirs stays
+      store.setItem(OWNER, owner);
+    }
     var done = document.getElementById("drafts-saved");
     if (done) { forget(done.dataset.keys.split(" ")); }
     attach(document);
@@ -76,6 +136,19 @@
   document.addEventListener("htmx:load", function (event) { attach(event.target); });
   document.addEventListener("forum:drafts-saved", function (event) {
     forget((event.detail && event.detail.keys) || []);
+  });
+  // Signing out forgets at once, before the next page (which says so again, see start()).
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches && event.target.matches("form[data-sign-out]")) { wipeAll(); owner = ""; }
+  });
+  document.addEventListener("forum:session-ended", sessionEnded);
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 401) { sessionEnded(); }
+  });
+  // A page brought back by the Back button after its member signed out or someone else signed
+  // in is reloaded, so the server decides what it shows.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && owner && store.getItem(OWNER) !== owner) { window.location.reload(); }
   });
 })();
 

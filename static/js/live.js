@@ -29,7 +29,12 @@
 
   function sign() { lastSign = Date.now(); }
   function onRefresh(event) { sign(); remember(event.lastEventId); refreshAll(); }
-  function onClosed() { closed = true; }
+  function onClosed(event) {
+    closed = true;
+    if (event.data === "session ended") {  // forum.js forgets this member's drafts
+      document.dispatchEvent(new CustomEvent("forum:session-ended"));
+    }
+  }
 
   body.addEventListener("htmx:sseOpen", function (event) {
     source = event.detail.source;

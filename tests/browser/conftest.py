@@ -2,14 +2,27 @@
 
 Recipe: ../shared/BROWSER-TESTS.md. Without Chromium these tests skip (and fail on CI, where
 they must run). Screenshots go to artifacts/ (ignored by git).
+
+Every page any test opens (``page``, and each ``another_page()``) is watched, so every browser
+test checks two promises on every page it visits, after its own assertions:
+
+- **a clean console**: no error in the browser's console (a style or script refused by the
+  Content-Security-Policy, a script error, a failed request). A test that makes a request fail
+  on purpose names the error it expects with ``expect_console_errors("422")``;
+- **reflow at 320 px** (WCAG 1.4.10): each page, as it was when it loaded and when the test
+  looked at it (``screenshot``, ``check_accessibility``) and when the test ended, is laid out
+  again 320 px wide and must not scroll sideways (``scrollWidth <= innerWidth``; tables scroll
+  inside their own box).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -17,6 +30,7 @@ from werkzeug.serving import make_server
 
 from forum import create_app
 from forum.extensions import db
+from forum.services import jobs
 from tests import factories
 from tests.conftest import ON_CI, _test_config, clean_database
 
@@ -65,9 +79,27 @@ def live_app(database_url, tmp_path_factory):
             LIVE_POLL_SECONDS=2,  # pages whose stream is blocked catch up quickly in tests
         )
     )
+    worker = jobs.start_beside(app, workers=1)  # the jobs run as they would in `make run`
+    app.extensions["test_jobs_worker"] = worker
     yield app
+    _stop_worker(app)
     with app.app_context():
         db.engine.dispose()
+
+
+def _stop_worker(app) -> None:
+    worker = app.extensions.pop("test_jobs_worker", None)
+    if worker is not None:
+        worker.stop(graceful=True)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _jobs_end_with_the_browser_tests(live_app):
+    """The live app's worker (and its periodic jobs: mail sweeps, reminders, erasures) stops
+    when the browser tests end: the tests after them share the database and must not find a
+    sweep writing in it."""
+    yield
+    _stop_worker(live_app)
 
 
 @pytest.fixture(scope="session")
@@ -92,11 +124,11 @@ class Site:
         self.app = app
 
     def member(self, **fields):
-        with self.app.app_context():
+        with self.app.test_request_context(method="POST"):  # a writer, as a request would be
             return factories.member(**fields)
 
     def call(self, fn, *args, **kwargs):
-        with self.app.test_request_context():
+        with self.app.test_request_context(method="POST"):  # takes the writers' turn (SQLite)
             return fn(*args, **kwargs)
 
     def outbox(self):
@@ -110,8 +142,11 @@ class Site:
 
 @pytest.fixture
 def site(live_app):
-    """A fresh network (settings, regions, crisis contacts) for each browser test."""
-    with live_app.app_context():
+    """A fresh network (settings, regions, crisis contacts) for each browser test. Made as a
+    writer (``BEGIN IMMEDIATE``, the writers' turn): the live app's worker may still be running
+    the last test's jobs, and a transaction that read first could not then write."""
+    jobs.huey_of(live_app).flush()  # the last test's jobs must not run on this one's rows
+    with live_app.test_request_context(method="POST"):
         clean_database()
         factories.network()
     return Site(live_app)
@@ -123,18 +158,133 @@ def browser_context_args(browser_context_args, base_url):
 
 
 @pytest.fixture
-def another_page(browser, base_url):
+def another_page(browser, base_url, _watched):
     """Another person's browser (a moderator beside an applicant, say)."""
     contexts = []
 
     def make():
         context = browser.new_context(base_url=base_url, locale="en-GB")
         contexts.append(context)
-        return context.new_page()
+        return _watched.watch(context.new_page())
 
     yield make
+    _watched.snapshot_all()
     for context in contexts:
         context.close()
+
+
+# --- what every page must do: a clean console, and reflow at 320 px ----------------------------
+
+NARROW = {"width": 320, "height": 640}
+
+
+@dataclass
+class Watched:
+    """The pages of one test: their console errors, and snapshots of what they showed."""
+
+    pages: list = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    expected: list[re.Pattern] = field(default_factory=list)
+    snapshots: dict[int, tuple[str, str]] = field(default_factory=dict)  # by hash: (url, html)
+
+    def watch(self, page):
+        self.pages.append(page)
+        page._forum_watched = self
+        page.on("console", lambda message: self._console(page, message))
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+        page.on("load", self.snapshot)
+        return page
+
+    def _console(self, page, message) -> None:
+        if message.type == "error":
+            self.errors.append(f"{page.url}: {message.text}")
+
+    def snapshot(self, page) -> None:
+        """Keep the page as it is now (its DOM, scripts' changes included), to lay out later."""
+        with contextlib.suppress(Exception):  # it may be navigating away already
+            if page.url.startswith("http"):
+                url, html = page.url.split("#")[0], page.content()
+                self.snapshots.setdefault(hash((url, html)), (url, html))
+
+    def snapshot_all(self) -> None:
+        for page in self.pages:
+            if not page.is_closed():
+                self.snapshot(page)
+
+    def unexpected_errors(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.expected)]
+
+
+@pytest.fixture
+def _watched(request):
+    watched = Watched()
+    request.node.watched = watched
+    return watched
+
+
+@pytest.fixture(autouse=True)
+def _every_page_is_watched(request, _watched):
+    if "page" in request.fixturenames:
+        _watched.watch(request.getfixturevalue("page"))
+
+
+@pytest.fixture
+def expect_console_errors(_watched):
+    """``expect_console_errors("422")``: this test makes requests fail on purpose; console
+    errors matching these patterns are part of what it checks."""
+
+    def expect(*patterns: str) -> None:
+        _watched.expected.extend(re.compile(p) for p in patterns)
+
+    return expect
+
+
+@pytest.fixture(autouse=True)
+def _pages_keep_their_promises(request, browser, base_url, _every_page_is_watched, _watched):
+    """After the test: no console errors, and every page it saw fits 320 px."""
+    yield
+    if not getattr(request.node, "passed_its_own_checks", False):
+        return  # the test failed already: its own message matters more
+    _watched.snapshot_all()  # as the test left them
+    errors = _watched.unexpected_errors()
+    assert not errors, "console errors:\n" + "\n".join(errors)
+    too_wide = _narrow_widths(browser, base_url, _watched.snapshots.values())
+    assert not too_wide, "wider than 320 px (WCAG 1.4.10):\n" + "\n".join(too_wide)
+
+
+def _narrow_widths(browser, base_url, snapshots) -> list[str]:
+    """Each snapshot laid out again 320 px wide (no scripts: the DOM is as the page had made
+    it), with the app's own stylesheets; the ones that scroll sideways."""
+    context = browser.new_context(base_url=base_url, viewport=NARROW, java_script_enabled=False)
+    showing = {}
+
+    def serve(route):
+        if route.request.resource_type == "document" and route.request.url in showing:
+            route.fulfill(body=showing[route.request.url], content_type="text/html")
+        else:
+            route.continue_()
+
+    context.route("**/*", serve)
+    page, found = context.new_page(), []
+    try:
+        for url, html in snapshots:
+            showing.clear()
+            showing[url] = html
+            page.goto(url)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > NARROW["width"]:
+                title = page.title()
+                page.screenshot(path=str(_folder("failures") / f"reflow-{len(found)}.png"))
+                found.append(f"{title!r} is {width}px wide at 320px")
+    finally:
+        context.close()
+    return found
+
+
+def _folder(name: str) -> Path:
+    folder = ARTIFACTS / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def sign_in(page, email, password=factories.PASSWORD):
@@ -144,10 +294,18 @@ def sign_in(page, email, password=factories.PASSWORD):
     page.get_by_role("button", name="Sign in").click()
 
 
+def _remember(page) -> None:
+    """The test looks at this page now: keep it for the 320 px check too."""
+    watched = getattr(page, "_forum_watched", None)
+    if watched is not None:
+        watched.snapshot(page)
+
+
 def check_accessibility(page, name: str) -> None:
     """axe-core (WCAG 2.1 A/AA and best practice) finds nothing on this page."""
     from axe_playwright_python.sync_playwright import Axe
 
+    _remember(page)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     if results.violations_count:
         screenshot(page, f"axe-{name}")
@@ -157,6 +315,7 @@ def check_accessibility(page, name: str) -> None:
 def screenshot(page, name: str, phone: bool = True) -> None:
     """Save the page at desktop width, and at 390 px like a phone, under artifacts/screens;
     on the phone nothing may stick out sideways (tables scroll inside their own box)."""
+    _remember(page)
     folder = ARTIFACTS / "screens"
     folder.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
@@ -173,6 +332,8 @@ def screenshot(page, name: str, phone: bool = True) -> None:
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if report.when == "call" and report.passed:
+        item.passed_its_own_checks = True
     if report.when == "call" and report.failed:
         page = item.funcargs.get("page")
         if page is not None:

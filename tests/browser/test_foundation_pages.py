@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from forum.services import accounts
+from forum.services.people import accounts
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.conftest import clean_database
 
@@ -37,7 +37,8 @@ def test_public_pages(site, page, name, path, heading):
     screenshot(page, name)
 
 
-def test_admin_pages(site, page):
+def test_admin_pages(site, page, expect_console_errors):
+    expect_console_errors(r"/no/such/page: .* status of 404")  # the not-found page, on purpose
     site.member(display_name="Morag", email="morag@example.org", role="admin")
     sign_in(page, "morag@example.org")
     for name, path, heading in ADMIN:
@@ -80,7 +81,8 @@ def test_invitations_page_and_redeeming_a_link(site, page, another_page):
     screenshot(guest, "invitation-redeem")
 
 
-def test_reset_form_and_validation_errors(site, page):
+def test_reset_form_and_validation_errors(site, page, expect_console_errors):
+    expect_console_errors("status of 422")  # the form comes back with its errors
     member = site.member(email="ahmed@example.org")
     site.call(accounts.request_password_reset, member.email)
     page.goto(re.search(r"https?://[^/\s]+(/\S+)", site.outbox()[-1].body).group(1))
@@ -93,7 +95,8 @@ def test_reset_form_and_validation_errors(site, page):
     screenshot(page, "reset-password-error")
 
 
-def test_apply_form_with_errors(site, page):
+def test_apply_form_with_errors(site, page, expect_console_errors):
+    expect_console_errors("status of 422")  # the form comes back with its errors
     page.goto("/apply")
     page.get_by_role("button", name="Send my application").click()
     expect(page.locator("#display_name-error")).to_be_visible()

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from forum.services import membership
+from forum.services.people import membership
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.browser.test_membership_journeys import STRONG, fill_application
 
@@ -141,7 +141,10 @@ def test_new_applications_wait_behind_a_button_while_reading_further_up(site, pa
     assert not_reloaded(page)
 
 
-def test_queue_still_updates_by_polling_when_streaming_is_blocked(site, page, moderator):
+def test_queue_still_updates_by_polling_when_streaming_is_blocked(
+    site, page, moderator, expect_console_errors
+):
+    expect_console_errors("net::ERR_FAILED", r"\[object Event\]")  # the stream is blocked
     page.route(re.compile(r".*/live\?.*"), lambda route: route.abort())
     page.goto("/moderation/applications")
     mark_page(page)

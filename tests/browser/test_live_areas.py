@@ -10,7 +10,10 @@ from playwright.sync_api import expect
 
 from forum.extensions import db
 from forum.models import Post, ThreadRead
-from forum.services import discussions, idea_comments, idea_moderation, ideas
+from forum.services.forums import threads
+from forum.services.ideas import board, voting
+from forum.services.ideas import comments as idea_comments
+from forum.services.ideas import moderation as idea_moderation
 from tests import factories
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 from tests.browser.test_live import SOON, mark_page, not_reloaded
@@ -140,7 +143,10 @@ def test_new_replies_wait_behind_a_button_while_reading_further_up(site, page, p
     assert not_reloaded(page)
 
 
-def test_edits_and_removals_show_and_a_post_no_longer_there_disappears(site, page, people):
+def test_edits_and_removals_show_and_a_post_no_longer_there_disappears(
+    site, page, people, expect_console_errors
+):
+    expect_console_errors("status of 404")  # the post no longer there answers 404, and goes
     ahmed, isla, _ = people
     thread_id = thread(site, isla, replies=[(isla, "Meet at ten"), (isla, "Bring a flask")])
     sign_in(page, ahmed.email)
@@ -150,16 +156,16 @@ def test_edits_and_removals_show_and_a_post_no_longer_there_disappears(site, pag
     first_reply, second_reply = posts.nth(1), posts.nth(2)
     ids = [int(x) for x in posts.evaluate_all("els => els.map(e => e.id.slice(5))")]
 
-    site.call(discussions.edit_post, isla, ids[1], body="Meet at half past ten")
+    site.call(threads.edit_post, isla, ids[1], body="Meet at half past ten")
     expect(first_reply).to_contain_text("Meet at half past ten", timeout=SOON)
     expect(first_reply).to_contain_text("edited")
-    site.call(discussions.delete_post, isla, ids[1])
+    site.call(threads.delete_post, isla, ids[1])
     expect(first_reply).to_contain_text("This post was removed by its author.", timeout=SOON)
 
     # A post this reader may no longer see (hidden by a moderator, say) answers 404: it goes.
     second_reply.locator("a.post-link").focus()
     page.route(f"**/posts/{ids[2]}", lambda route: route.fulfill(status=404, body="Not here"))
-    site.call(discussions.edit_post, isla, ids[2], body="Bring two flasks")
+    site.call(threads.edit_post, isla, ids[2], body="Bring two flasks")
     expect(page.locator(f"#post-{ids[2]}")).to_have_count(0, timeout=SOON)
     expect(page.get_by_text("Not here")).to_have_count(0)
     expect(posts).to_have_count(2)
@@ -167,7 +173,61 @@ def test_edits_and_removals_show_and_a_post_no_longer_there_disappears(site, pag
     assert not_reloaded(page)
 
 
-def test_the_thread_still_updates_by_polling_when_streaming_is_blocked(site, page, people):
+def test_a_report_being_written_survives_a_live_redraw_of_its_post(site, page, people):
+    ahmed, isla, _ = people
+    thread_id = thread(site, isla, replies=[(isla, "Meet at ten")])
+    sign_in(page, ahmed.email)
+    page.goto(f"/threads/{thread_id}?page=1")
+    mark_page(page)
+    reply = page.locator("#posts article").nth(1)
+    reply_id = int(reply.evaluate("e => e.id.slice(5)"))
+    reply.get_by_role("link", name=re.compile("^Report")).click()
+    box = page.locator(f"#report-form-post-{reply_id}")
+    box.get_by_label(re.compile("Anything the moderators should know")).fill("Half written")
+
+    site.call(threads.edit_post, isla, reply_id, body="Meet at half past ten")
+    expect(reply).to_contain_text("Meet at half past ten", timeout=SOON)
+    expect(box.get_by_label(re.compile("Anything the moderators should know"))).to_have_value(
+        "Half written"
+    )
+    box.get_by_label("It's spam or advertising").check()
+    box.get_by_role("button", name="Send report").click()
+    expect(box).to_contain_text("Thank you")
+    assert not_reloaded(page)
+
+
+def test_a_report_being_written_survives_the_page_catching_up(site, page, people):
+    """Catching up brings copies of posts the page has (it asks a little behind the newest):
+    they are dropped, and must not take the reader's report box with them."""
+    ahmed, isla, _ = people
+    thread_id = thread(site, isla, replies=[(isla, "Meet at ten")])
+    sign_in(page, ahmed.email)
+    page.goto(f"/threads/{thread_id}?page=1")
+    mark_page(page)
+    reply = page.locator("#posts article").nth(1)
+    reply_id = int(reply.evaluate("e => e.id.slice(5)"))
+    reply.get_by_role("link", name=re.compile("^Report")).click()
+    box = page.locator(f"#report-form-post-{reply_id}")
+    box.get_by_label(re.compile("Anything the moderators should know")).fill("Half written")
+    with page.expect_response(re.compile(r".*/threads/\d+/posts\?.*")):
+        page.evaluate(
+            "document.querySelectorAll('[hx-trigger~=\"live:refresh\"]')"
+            ".forEach(el => htmx.trigger(el, 'live:refresh'))"
+        )
+    page.wait_for_timeout(300)
+    expect(box.get_by_label(re.compile("Anything the moderators should know"))).to_have_value(
+        "Half written"
+    )
+    box.get_by_label("It's spam or advertising").check()
+    box.get_by_role("button", name="Send report").click()
+    expect(box).to_contain_text("Thank you")
+    assert not_reloaded(page)
+
+
+def test_the_thread_still_updates_by_polling_when_streaming_is_blocked(
+    site, page, people, expect_console_errors
+):
+    expect_console_errors("net::ERR_FAILED", r"\[object Event\]")  # the stream is blocked
     ahmed, isla, _ = people
     thread_id = thread(site, isla)
     page.route(re.compile(r".*/live\?.*"), lambda route: route.abort())
@@ -180,7 +240,10 @@ def test_the_thread_still_updates_by_polling_when_streaming_is_blocked(site, pag
     assert not_reloaded(page)
 
 
-def test_after_a_dropped_connection_the_page_reconnects_and_catches_up(site, page, people):
+def test_after_a_dropped_connection_the_page_reconnects_and_catches_up(
+    site, page, people, expect_console_errors
+):
+    expect_console_errors("net::ERR_FAILED", r"\[object Event\]")  # the stream is cut
     ahmed, isla, _ = people
     thread_id = thread(site, isla)
     attempts = []
@@ -217,7 +280,7 @@ def test_a_forum_page_shows_new_threads_and_activity_at_the_top(site, page, peop
     titles = page.locator("#thread-list > li .thread-title a")
     expect(titles).to_have_text(["Books that helped", "Training in Inverness"])
 
-    site.call(discussions.start_thread, isla, "introductions", title="Walk on Sunday",
+    site.call(threads.start_thread, isla, "introductions", title="Walk on Sunday",
               body="Who is coming?")  # fmt: skip
     expect(titles).to_have_text(
         ["Walk on Sunday", "Books that helped", "Training in Inverness"], timeout=SOON
@@ -247,7 +310,7 @@ def test_a_forum_page_holds_activity_while_reading_further_down(site, page, peop
     page.locator("#thread-list > li").last.scroll_into_view_if_needed()
     scrolled = page.evaluate("window.scrollY")
     assert scrolled > 0
-    site.call(discussions.start_thread, isla, "introductions", title="Walk on Sunday",
+    site.call(threads.start_thread, isla, "introductions", title="Walk on Sunday",
               body="Who is coming?")  # fmt: skip
     button = page.get_by_role("button", name="1 thread with new posts, show it")
     expect(button).to_be_visible(timeout=SOON)
@@ -346,6 +409,31 @@ def test_a_vote_changes_the_count_for_the_other_member(site, page, people, anoth
     assert not_reloaded(page)
 
 
+def test_only_the_readers_own_vote_is_announced(site, page, people, another_page):
+    ahmed, isla, _ = people
+    site.call(voting.set_budget, 5)
+    idea = site.call(factories.idea, isla, "A quiet room at every event")
+    sign_in(page, ahmed.email)
+    page.goto("/ideas/")
+    status = page.locator("#vote-status")
+    count = page.locator(f"#idea-{idea.id}-count")
+    assert status.get_attribute("aria-live") == "polite"
+    assert count.evaluate(
+        "el => !el.closest('[aria-live], [role=status], [role=alert], [role=log]')"
+    )
+
+    other = browser_of(another_page, people[2])
+    other.goto(f"/ideas/{idea.id}")
+    other.get_by_role("button", name=f"Vote for {idea.title}").click()
+    expect(count).to_contain_text("2 votes", timeout=SOON)  # someone else's vote: said to nobody
+    expect(status).to_have_text("")
+
+    page.get_by_role("button", name=f"Vote for {idea.title}").click()
+    expect(status).to_have_text(
+        f"Your vote for “{idea.title}” is counted. It has 3 votes. You have 4 votes left."
+    )
+
+
 def test_a_status_change_and_a_new_comment_appear_on_the_idea_page(
     site, page, people, another_page
 ):
@@ -391,7 +479,7 @@ def test_new_ideas_wait_behind_a_button_on_the_board(site, page, people):
     sign_in(page, ahmed.email)
     page.goto("/ideas/")
     mark_page(page)
-    site.call(ideas.submit, isla, title="Peer supervision circles", description="Monthly, online.")
+    site.call(board.submit, isla, title="Peer supervision circles", description="Monthly, online.")
     button = page.get_by_role("button", name="1 new idea, show it")
     expect(button).to_be_visible(timeout=SOON)
     expect(page.get_by_role("link", name="Peer supervision circles")).to_have_count(0)
@@ -426,9 +514,9 @@ def test_the_board_never_names_an_idea_of_a_region_hidden_from_the_member(site, 
         highland = factories.region("Highland").id
     site.call(idea_moderation.change_status, site.member(role="moderator"), secret.id, "planned")
     site.call(
-        ideas.submit, isla, title="Highland ceilidh", description="Music.", region_id=highland
+        board.submit, isla, title="Highland ceilidh", description="Music.", region_id=highland
     )
-    site.call(ideas.submit, isla, title="National ceilidh", description="Music for all.")
+    site.call(board.submit, isla, title="National ceilidh", description="Music for all.")
     expect(page.get_by_role("button", name="1 new idea, show it")).to_be_visible(timeout=SOON)
     assert page.evaluate("window.__heard") == ["ideas-new"]
     page.get_by_role("button", name="1 new idea, show it").click()

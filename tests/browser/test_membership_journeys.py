@@ -52,7 +52,8 @@ def test_apply_then_a_moderator_approves_then_sign_in_and_out(site, page, anothe
     expect(page.locator("#flash")).to_contain_text("You have signed out")
 
 
-def test_wrong_password_shows_one_calm_message(site, page):
+def test_wrong_password_shows_one_calm_message(site, page, expect_console_errors):
+    expect_console_errors("status of 422")  # the sign-in form is refused
     site.member(email="ahmed@example.org")
     sign_in(page, "ahmed@example.org", "not my password")
     expect(page.get_by_role("alert")).to_contain_text("We could not sign you in")
@@ -62,7 +63,8 @@ def test_wrong_password_shows_one_calm_message(site, page):
     screenshot(page, "sign-in-error")
 
 
-def test_expired_reset_link_explains_and_offers_a_new_one(site, page):
+def test_expired_reset_link_explains_and_offers_a_new_one(site, page, expect_console_errors):
+    expect_console_errors("status of 410")  # the link is gone
     from datetime import timedelta
 
     import sqlalchemy as sa

@@ -8,6 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
+from forum.services import site_settings
 from tests import factories
 from tests.browser.conftest import check_accessibility, screenshot, sign_in
 
@@ -123,8 +124,9 @@ def test_three_members_reporting_hide_a_post_until_a_moderator_looks(site, page,
         expect(box).to_contain_text("Thank you")
     page.goto(f"/threads/{thread.id}?page=1")
     expect(page.locator(f"#post-{reply.id}")).to_contain_text(
-        "This post was hidden by a moderator."
+        "This post is hidden for now: several members reported it"
     )
+    expect(page.locator(f"#post-{reply.id}")).not_to_contain_text("hidden by a moderator")
     expect(page.get_by_role("link", name="Report Callum's post")).to_have_count(0)
 
 
@@ -190,7 +192,10 @@ def test_an_urgent_report_arrives_in_the_open_queue_without_taking_a_moderators_
     screenshot(page, "moderation-queue-live")
 
 
-def test_a_suspended_members_open_page_loses_access_on_the_next_request(site, page, another_page):
+def test_a_suspended_members_open_page_loses_access_on_the_next_request(
+    site, page, another_page, expect_console_errors
+):
+    expect_console_errors("status of 401")  # her next request is refused
     thread, _reply, _rhona, callum = _thread_with_an_unkind_reply(site)
     kenny = site.member(display_name="Kenny", role="moderator", email="kenny@example.org")
     sign_in(page, callum.email)
@@ -233,7 +238,7 @@ def test_a_warning_reaches_the_member_through_the_menu(site, page, another_page)
 
 def test_a_newcomers_first_thread_waits_and_a_moderator_approves_it(site, page, another_page):
     site.call(factories.forum, "Introductions")
-    site.call(lambda: setattr(factories.site.settings(), "hold_first_posts", 1)
+    site.call(lambda: setattr(site_settings.settings(), "hold_first_posts", 1)
               or factories.db.session.commit())  # fmt: skip
     eilidh = site.member(display_name="Eilidh", email="eilidh@example.org")
     kenny = site.member(display_name="Kenny", role="moderator", email="kenny@example.org")

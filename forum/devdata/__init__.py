@@ -1,0 +1,2 @@
+"""Development data: the demo network (``flask seed-demo``) and the benchmark data
+(``flask bench-data``). Only the command line imports these; the app never does."""

@@ -1,0 +1,1 @@
+"""Messages between members: conversations of two or a few members (``conversations``)."""

@@ -1,0 +1,1 @@
+"""People: accounts and sign-in, joining (applications and invitations), sanctions and mutes."""
