@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from huey.exceptions import CancelExecution
 from werkzeug.serving import make_server
 
 from forum import create_app
@@ -79,6 +80,7 @@ def live_app(database_url, tmp_path_factory):
             LIVE_POLL_SECONDS=2,  # pages whose stream is blocked catch up quickly in tests
         )
     )
+    app.extensions["test_jobs_gate"] = JobsGate(jobs.huey_of(app))
     worker = jobs.start_beside(app, workers=1)  # the jobs run as they would in `make run`
     app.extensions["test_jobs_worker"] = worker
     yield app
@@ -91,6 +93,44 @@ def _stop_worker(app) -> None:
     worker = app.extensions.pop("test_jobs_worker", None)
     if worker is not None:
         worker.stop(graceful=True)
+
+
+class JobsGate:
+    """Lets a test's set-up wait until the live worker runs no job, and keeps it from starting
+    one meanwhile: a job the last test queued must not run on this test's rows (PostgreSQL's
+    ``RESTART IDENTITY`` and SQLite both give the new rows the old ids). Huey's own hooks: a
+    job about to start while the gate is closed waits, then is dropped as the last test's."""
+
+    def __init__(self, huey):
+        self.changed = threading.Condition()
+        self.running = 0
+        self.closed = False
+        huey.pre_execute()(self._starting)
+        huey.post_execute()(self._finished)
+
+    def _starting(self, task) -> None:
+        with self.changed:
+            if self.closed:
+                self.changed.wait_for(lambda: not self.closed, timeout=60)
+                raise CancelExecution(retry=False)
+            self.running += 1
+
+    def _finished(self, task, value, exception) -> None:
+        with self.changed:
+            self.running -= 1
+            self.changed.notify_all()
+
+    @contextlib.contextmanager
+    def shut(self):
+        with self.changed:
+            self.closed = True
+            self.changed.wait_for(lambda: self.running == 0, timeout=60)
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.closed = False
+                self.changed.notify_all()
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -143,12 +183,13 @@ class Site:
 @pytest.fixture
 def site(live_app):
     """A fresh network (settings, regions, crisis contacts) for each browser test. Made as a
-    writer (``BEGIN IMMEDIATE``, the writers' turn): the live app's worker may still be running
-    the last test's jobs, and a transaction that read first could not then write."""
-    jobs.huey_of(live_app).flush()  # the last test's jobs must not run on this one's rows
-    with live_app.test_request_context(method="POST"):
-        clean_database()
-        factories.network()
+    writer (``BEGIN IMMEDIATE``, the writers' turn), with the live app's worker idle and its
+    queue empty (``JobsGate``)."""
+    with live_app.extensions["test_jobs_gate"].shut():
+        jobs.huey_of(live_app).flush()  # the last test's jobs must not run on this one's rows
+        with live_app.test_request_context(method="POST"):
+            clean_database()
+            factories.network()
     return Site(live_app)
 
 
