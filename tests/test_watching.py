@@ -21,7 +21,7 @@ from forum.models import (
     utcnow,
 )
 from forum.services import jobs
-from forum.services.forums import digest, watching
+from forum.services.forums import digest, listing, watching
 from forum.services.notifications import inbox
 from forum.services.people import mutes
 from forum.services.privacy import export
@@ -340,6 +340,28 @@ def test_a_tracked_thread_counts_its_new_posts_in_the_list_and_tells_nothing(
     assert _rows(app, rhona, "watched") == []
     page = client.get("/forums/introductions").get_data(as_text=True)
     assert re.search(r'tag-new">2 new<span class="visually-hidden"> posts</span>', page)
+
+
+def test_a_muted_thread_or_forum_leaves_the_forum_index_unread_count(app, people, new_client):
+    rhona, callum, _isla, thread = people
+    client = sign_in_as(new_client(), rhona)
+    client.get(f"/threads/{thread.id}?page=1")  # read up to the end
+    with app.app_context():
+        other = factories.thread(callum, title="Funding peer roles")
+    _reply(app, callum, thread, "News.")
+
+    def unread() -> int:
+        with app.test_request_context():
+            me = db.session.get(Member, rhona.id)
+            return {s.forum.id: s.unread for s in listing.forum_index(me)}[_forum_id(app)]
+
+    assert unread() == 2
+    _watch(app, rhona, "muted", thread=thread)
+    assert unread() == 1
+    _watch(app, rhona, "muted", forum_id=_forum_id(app))
+    assert unread() == 0
+    _watch(app, rhona, "watching", thread=other)  # a thread's own level wins over its forum's
+    assert unread() == 1
 
 
 # --- the controls -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Every query goes through ``visibility.visible_forums_clause``; threads waiting for approval are
 listed only for their author and the moderators of their region, and are not counted; a thread
 hidden by a moderator keeps its row, which says so (``_thread_row.html``), and leaves the unread
-counts.
+counts, as does a thread the member muted.
 """
 
 from __future__ import annotations
@@ -80,6 +80,12 @@ def _unread_counts_statement(hiding: bool) -> sa.Select:
             sa.not_(hidden),
             Thread.held_at.is_(None),
             Thread.hidden_at.is_(None),
+            # a thread the member muted (or whose forum they muted) is never "new" for them
+            sa.not_(
+                watching.at_level(
+                    WatchLevel.MUTED, Thread.id, Thread.forum_id, sa.bindparam(scope.VIEWER_ID)
+                )
+            ),
         )
         .group_by(Thread.forum_id)
     )
