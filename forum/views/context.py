@@ -10,11 +10,11 @@ from forum.models import utcnow
 from forum.services import scope, site_settings
 from forum.services.forums import manage as forums_manage
 from forum.services.forums import threads
-from forum.services.messages import conversations
 from forum.services.moderation import review_queue
 from forum.services.network import crisis_contacts
 from forum.services.notifications import inbox
 from forum.services.safety import cover_hours
+from forum.views import post_fragments
 
 
 def init_app(app: Flask) -> None:
@@ -32,10 +32,10 @@ def init_app(app: Flask) -> None:
     app.add_template_global(crisis_contacts.crisis_contacts, "crisis_contacts")
     # Whether moderators are around now for the reader's region, and when they will be back.
     app.add_template_global(_moderators_cover, "moderators_cover")
-    # "Message" on a post: whom the reader may message (``conversations.messageable``), asked
-    # once for a page's authors (``messageable_authors``) and then post by post.
-    app.add_template_global(_messageable_authors, "messageable_authors")
-    app.add_template_global(_may_message, "may_message")
+    # A post, rendered once for every reader who sees it the same way; "Message" on a post:
+    # whom the reader may message, asked once for a page's authors (``messageable_authors``).
+    post_fragments.init_app(app)
+    app.add_template_global(post_fragments.messageable_authors, "messageable_authors")
 
 
 def _context() -> dict:
@@ -78,26 +78,6 @@ def _discuss_url(kind: str, target_id: int) -> str | None:
     if room is None:
         return None
     return url_for("forums.new_thread", slug=room.slug, about=f"{kind}:{target_id}")
-
-
-def _messageable_authors(member, posts) -> str:
-    """Decide, in one go, which authors of ``posts`` ``member`` may message (kept for the
-    request); renders nothing."""
-    known = g.setdefault("messageable", {})
-    authors = {p.author.id: p.author for p in posts if p is not None and p.author_id not in known}
-    if authors:
-        allowed = conversations.messageable(member, authors.values())
-        known.update({author_id: author_id in allowed for author_id in authors})
-    return ""
-
-
-def _may_message(member, author) -> bool:
-    """Whether ``member`` may start a conversation with ``author`` (asked for one author when
-    the page did not ask for all of them: a single post redrawn)."""
-    known = g.setdefault("messageable", {})
-    if author.id not in known:
-        known[author.id] = author.id in conversations.messageable(member, [author])
-    return known[author.id]
 
 
 def _capitalize_first(text: str) -> str:

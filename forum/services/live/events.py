@@ -181,9 +181,20 @@ def version(obj: object, *extra: object) -> str:
     added to a model later (a moderator's "hidden") is covered without changes here. Nothing is
     loaded from the database to compute it.
     """
+    return version_of_values((*columns(obj), *extra))
+
+
+def columns(obj: object) -> tuple:
+    """The values of ``obj``'s loaded columns, in the mapper's order: what its version is of."""
     state = sa.inspect(obj)
+    loaded = state.dict
+    return tuple(loaded.get(attr.key) for attr in state.mapper.column_attrs)
+
+
+def version_of_values(values: Iterable[object]) -> str:
+    """``version`` of values already read (``columns(obj)`` and the extras)."""
     digest = hashlib.blake2b(digest_size=6)
-    for value in [*(state.dict.get(attr.key) for attr in state.mapper.column_attrs), *extra]:
+    for value in values:
         # texts (a post's body) are hashed as they are: repr() of a long text costs more
         digest.update(b"s" + value.encode() if isinstance(value, str) else repr(value).encode())
         digest.update(b"\x1f")

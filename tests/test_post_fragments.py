@@ -1,0 +1,105 @@
+"""A post is rendered once for every reader who sees it the same way (issue 16), and a kept
+copy is never served to someone who should see it otherwise, nor after the post changed."""
+
+import sqlalchemy as sa
+from jinja2 import meta
+
+from forum.extensions import db
+from forum.models import Post
+from forum.services.people import mutes
+from forum.views.post_fragments import TEMPLATE, PostView
+from tests import factories
+from tests.conftest import sign_in_as
+
+
+def _thread(app):
+    with app.app_context():
+        author = factories.member(display_name="Fiona")
+        thread = factories.thread(author, title="Weekend plans", body="Opening words.",
+                                  replies=[(author, "A calm reply about walking.")])  # fmt: skip
+        return author, thread
+
+
+def _page(client, thread) -> str:
+    return client.get(f"/threads/{thread.id}?page=1").get_data(as_text=True)
+
+
+def _reply_id(app, thread) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(Post.id).where(Post.thread_id == thread.id, Post.id != thread.first_post_id)
+        )
+
+
+def _cache(app):
+    return app.extensions["post_fragments"]
+
+
+def test_the_post_template_reads_nothing_but_its_view(app):
+    """What makes the kept copies safe: the HTML is a function of the view alone (the reader's
+    part included), so the same view can only ever mean the same HTML."""
+    source = app.jinja_loader.get_source(app.jinja_env, TEMPLATE)[0]
+    read = meta.find_undeclared_variables(app.jinja_env.parse(source))
+    assert "v" in read and read <= {"v", "version", "url_for"}
+    assert "columns" in PostView._fields  # every stored value of the post is in the key
+
+
+def test_a_second_reader_who_sees_the_post_the_same_way_gets_the_kept_copy(app, member, new_client):
+    _author, thread = _thread(app)
+    with app.app_context():
+        other = factories.member(display_name="Gregor")
+    _page(sign_in_as(new_client(), member), thread)
+    hits = _cache(app).cache_info().hits
+    page = _page(sign_in_as(new_client(), other), thread)
+    assert "A calm reply about walking." in page
+    assert _cache(app).cache_info().hits >= hits + 2  # the opening post and the reply
+
+
+def test_a_post_hidden_by_a_moderator_disappears_for_everyone_at_once(
+    app, member, moderator, new_client
+):
+    _author, thread = _thread(app)
+    with app.app_context():
+        other = factories.member(display_name="Gregor")
+    readers = [sign_in_as(new_client(), member), sign_in_as(new_client(), other)]
+    for reader in readers:
+        assert "A calm reply about walking." in _page(reader, thread)
+    with app.test_request_context(method="POST"):
+        factories.act(moderator, "post", _reply_id(app, thread), "hide", reason="Off topic")
+    for reader in readers:
+        page = _page(reader, thread)
+        assert "A calm reply about walking." not in page
+        assert "This post was hidden by a moderator." in page
+
+
+def test_a_muted_authors_post_folds_for_the_muter_only(app, member, new_client):
+    author, thread = _thread(app)
+    with app.app_context():
+        other = factories.member(display_name="Gregor")
+    muter, onlooker = sign_in_as(new_client(), member), sign_in_as(new_client(), other)
+    _page(muter, thread), _page(onlooker, thread)  # both copies kept, unfolded
+    with app.test_request_context(method="POST"):
+        mutes.mute(member, author.id)
+    assert '<details class="muted-post"><summary><span class="cw-text">You muted Fiona.' in (
+        _page(muter, thread)
+    )
+    assert "muted-post" not in _page(onlooker, thread)
+
+
+def test_an_edited_post_is_shown_as_edited_at_once(app, new_client, member):
+    author, thread = _thread(app)
+    writer, reader = sign_in_as(new_client(), author), sign_in_as(new_client(), member)
+    assert "A calm reply about walking." in _page(reader, thread)
+    reply_id = _reply_id(app, thread)
+    response = writer.submit(
+        f"/posts/{reply_id}/edit", {f"post{reply_id}-body": "A calm reply about swimming."}
+    )
+    assert response.status_code == 302
+    page = _page(reader, thread)
+    assert "A calm reply about swimming." in page and "about walking" not in page
+    assert "edited" in page
+
+
+def test_with_the_cache_set_to_nothing_every_post_is_rendered_every_time(make_app, member):
+    app = make_app(POST_FRAGMENT_CACHE=0)
+    assert not hasattr(app.extensions["post_fragments"], "cache_info")
