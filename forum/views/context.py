@@ -41,7 +41,8 @@ def init_app(app: Flask) -> None:
 def _context() -> dict:
     settings = site_settings.settings()
     signed_in = has_request_context() and current_user.is_authenticated
-    member = current_user if signed_in and current_user.is_member else None
+    # the member itself, not the proxy: templates read it hundreds of times a page
+    member = current_user._get_current_object() if signed_in and current_user.is_member else None
     return {
         "site_settings": settings,
         "now": utcnow(),
