@@ -107,9 +107,10 @@ class Defaults:
     LIVE_QUEUE_SIZE = 500  # events waiting for one slow stream before it is told to refresh
     LIVE_REDIS_PREFIX = "forum:live"  # Redis keys and channel; one per network sharing a Redis
 
-    # Posts rendered once for every reader who sees them the same way (views/post_fragments.py):
-    # how many to keep per process (about 4 KB each); 0 renders every post every time.
-    POST_FRAGMENT_CACHE = 1024
+    # Posts and idea cards rendered once for every reader who sees them the same way
+    # (views/fragments.py): how many of each to keep per process (a few KB each); 0 renders
+    # every one every time.
+    FRAGMENT_CACHE = 1024
 
     PASSWORD_RESET_HOURS = 2
     EMAIL_CHANGE_HOURS = 24

@@ -116,14 +116,19 @@ class Idea(RichBody, Hideable, db.Model):
     @property
     def excerpt(self) -> str:
         """The start of the description as plain text (escaped again when shown)."""
-        html = re.sub(r"</li>\s*(?=<li)", ", </li>", self.body_html)  # list items stay apart
-        text = Markup(html).striptags()  # noqa: S704 - sanitised HTML, text only
-        if len(text) <= EXCERPT_LENGTH:
-            return text
-        return text[:EXCERPT_LENGTH].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+        return excerpt_of(self.body_html)
 
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.status}>"
+
+
+def excerpt_of(body_html: str) -> str:
+    """The start of a sanitised description as plain text (escaped again when shown)."""
+    html = re.sub(r"</li>\s*(?=<li)", ", </li>", body_html)  # list items stay apart
+    text = Markup(html).striptags()  # noqa: S704 - sanitised HTML, text only
+    if len(text) <= EXCERPT_LENGTH:
+        return text
+    return text[:EXCERPT_LENGTH].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
 
 
 class IdeaVote(db.Model):

@@ -14,7 +14,7 @@ from forum.services.moderation import review_queue
 from forum.services.network import crisis_contacts
 from forum.services.notifications import inbox
 from forum.services.safety import cover_hours
-from forum.views import post_fragments
+from forum.views import fragments
 
 
 def init_app(app: Flask) -> None:
@@ -34,8 +34,8 @@ def init_app(app: Flask) -> None:
     app.add_template_global(_moderators_cover, "moderators_cover")
     # A post, rendered once for every reader who sees it the same way; "Message" on a post:
     # whom the reader may message, asked once for a page's authors (``messageable_authors``).
-    post_fragments.init_app(app)
-    app.add_template_global(post_fragments.messageable_authors, "messageable_authors")
+    fragments.init_app(app)
+    app.add_template_global(fragments.messageable_authors, "messageable_authors")
 
 
 def _context() -> dict:

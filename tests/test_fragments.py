@@ -1,13 +1,23 @@
-"""A post is rendered once for every reader who sees it the same way (issue 16), and a kept
-copy is never served to someone who should see it otherwise, nor after the post changed."""
+"""Posts and idea cards are rendered once for every reader who sees them the same way (issue
+16), and a kept copy is never served to someone who should see it otherwise, nor after the
+item changed."""
 
+import re
+
+import pytest
 import sqlalchemy as sa
 from jinja2 import meta
 
 from forum.extensions import db
 from forum.models import Post
 from forum.services.people import mutes
-from forum.views.post_fragments import TEMPLATE, PostView
+from forum.views.fragments import (
+    CARD_TEMPLATE,
+    CSRF_MARKER,
+    POST_TEMPLATE,
+    IdeaCardView,
+    PostView,
+)
 from tests import factories
 from tests.conftest import sign_in_as
 
@@ -31,17 +41,21 @@ def _reply_id(app, thread) -> int:
         )
 
 
-def _cache(app):
-    return app.extensions["post_fragments"]
+def _cache(app, template=POST_TEMPLATE):
+    return app.extensions["fragments"][template]
 
 
-def test_the_post_template_reads_nothing_but_its_view(app):
+@pytest.mark.parametrize(
+    "template, view", [(POST_TEMPLATE, PostView), (CARD_TEMPLATE, IdeaCardView)]
+)
+def test_the_kept_templates_read_nothing_but_their_view(app, template, view):
     """What makes the kept copies safe: the HTML is a function of the view alone (the reader's
     part included), so the same view can only ever mean the same HTML."""
-    source = app.jinja_loader.get_source(app.jinja_env, TEMPLATE)[0]
+    source = app.jinja_loader.get_source(app.jinja_env, template)[0]
     read = meta.find_undeclared_variables(app.jinja_env.parse(source))
-    assert "v" in read and read <= {"v", "version", "url_for"}
-    assert "columns" in PostView._fields  # every stored value of the post is in the key
+    assert "v" in read and read <= {"v", "version", "url_for", "csrf"}
+    assert "include" not in source  # an included template could read more
+    assert "columns" in view._fields  # every stored value of the item is in the key
 
 
 def test_a_second_reader_who_sees_the_post_the_same_way_gets_the_kept_copy(app, member, new_client):
@@ -100,6 +114,54 @@ def test_an_edited_post_is_shown_as_edited_at_once(app, new_client, member):
     assert "edited" in page
 
 
-def test_with_the_cache_set_to_nothing_every_post_is_rendered_every_time(make_app, member):
-    app = make_app(POST_FRAGMENT_CACHE=0)
-    assert not hasattr(app.extensions["post_fragments"], "cache_info")
+# --- idea cards ---------------------------------------------------------------------------------
+
+
+def _board(client) -> str:
+    return client.get("/ideas/?sort=newest").get_data(as_text=True)
+
+
+def _csrf_tokens(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+
+
+def test_a_kept_card_carries_each_readers_own_vote_and_session_token(app, member, new_client):
+    with app.app_context():
+        author = factories.member(display_name="Fiona")
+        other = factories.member(display_name="Gregor")
+        idea = factories.idea(author, "Walking group after meetings", voters=())
+    voter, onlooker = sign_in_as(new_client(), member), sign_in_as(new_client(), other)
+    first = _board(onlooker)
+    assert voter.submit(f"/ideas/{idea.id}/vote", {"vote": "1"}).status_code in (200, 302)
+    mine, theirs = _board(voter), _board(onlooker)
+    assert "including yours" in mine and "including yours" not in theirs
+    assert "<strong>1</strong>" in theirs  # the count moved for everyone at once
+    hits = _cache(app, CARD_TEMPLATE).cache_info().hits
+    again = _board(onlooker)
+    assert _cache(app, CARD_TEMPLATE).cache_info().hits > hits  # the same view: kept
+    for page in (first, mine, theirs, again):
+        assert CSRF_MARKER not in page
+    assert _csrf_tokens(mine).isdisjoint(_csrf_tokens(theirs))  # never another's token
+    token = _csrf_tokens(again).pop()
+    response = onlooker.post(f"/ideas/{idea.id}/vote", data={"vote": "1", "csrf_token": token})
+    assert response.status_code in (200, 302)  # the token in a kept card is the reader's own
+    assert "including yours" in _board(onlooker)
+
+
+def test_a_card_hidden_by_a_moderator_says_so_at_once(app, member, moderator, new_client):
+    with app.app_context():
+        author = factories.member(display_name="Fiona")
+        idea = factories.idea(author, "Walking group after meetings")
+    mod, reader = sign_in_as(new_client(), moderator), sign_in_as(new_client(), member)
+    assert "Walking group after meetings" in _board(reader)
+    assert "Hidden by a moderator" not in _board(mod)
+    with app.test_request_context(method="POST"):
+        factories.act(moderator, "idea", idea.id, "hide", reason="Off topic")
+    assert "Hidden by a moderator" in _board(mod)
+    assert "Walking group after meetings" not in _board(reader)
+
+
+def test_with_the_cache_set_to_nothing_every_item_is_rendered_every_time(make_app):
+    app = make_app(FRAGMENT_CACHE=0)
+    for render in app.extensions["fragments"].values():
+        assert not hasattr(render, "cache_info")

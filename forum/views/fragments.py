@@ -1,35 +1,46 @@
-"""A post as HTML, rendered once for every reader who sees it the same way (issue 16).
+"""Posts and idea cards as HTML, rendered once for every reader who sees them the same way
+(issue 16).
 
-A thread page draws twenty posts, and a post's template was most of the page's time. Here a
-post is first reduced to a ``PostView``: every value its HTML depends on, the reader's part
-included (is it theirs, do they moderate it, how their content warning choices show it, did
-they mute its author, is it new for them, may they message its author). The HTML is then a
-pure function of that view (``forums/_post_fragment.html`` reads nothing but ``v`` and
-``url_for``), so it is kept in a bounded in-process cache keyed by the view itself.
+A thread page draws twenty posts and the ideas board twenty cards, and their templates were
+most of those pages' time. Here an item is first reduced to a view (``PostView``,
+``IdeaCardView``): every value its HTML depends on, the reader's part included (is it theirs,
+do they moderate it, how their content warning choices show it, did they mute its author, is
+it new for them, may they message its author, did they vote for it). The HTML is then a pure
+function of that view (its template reads nothing but ``v``, ``url_for`` and the live
+``version`` computed from ``v``), so it is kept in a bounded in-process cache keyed by the
+view itself. The one per-session value, a vote form's CSRF token, is a marker in the kept
+HTML, put in for each request.
 
 Nothing is ever invalidated, and nothing can be served stale: a post edited, hidden, held,
-removed or restored, an author renamed or erased, a thread locked, a reader's new mute or
-warning choice, all give another view, hence another key; the old entry is simply never asked
-for again and falls out of the cache. A member sees a cached post only when everything the
+removed or restored, an author renamed or erased, a thread locked, a vote, a reader's new mute
+or warning choice, all give another view, hence another key; the old entry is simply never
+asked for again and falls out of the cache. A member sees a kept copy only when everything the
 page would have drawn for them is the same, value for value.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, g, request
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf as csrf_token
 from markupsafe import Markup
 
-from forum.models import Member, Post, Thread
+from forum.models import Idea, IdeaStatus, Member, Post, Thread
+from forum.models.idea import excerpt_of as idea_excerpt
 from forum.services import scope
 from forum.services.forums import content_warnings, threads
 from forum.services.live import events as live_events
 from forum.services.messages import conversations
 
-TEMPLATE = "forums/_post_fragment.html"
+POST_TEMPLATE = "forums/_post_fragment.html"
+CARD_TEMPLATE = "ideas/_card_fragment.html"
+# Stands for the CSRF token in kept HTML: random, so no text a member writes can contain it.
+CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 
 
 class PostView(NamedTuple):
@@ -72,19 +83,60 @@ class PostView(NamedTuple):
     moderating: bool
     script_root: str  # URLs are built under it
 
+    def live_version(self) -> str:
+        return live_events.version_of_values(self.columns)
+
+
+class IdeaCardView(NamedTuple):
+    """What ``ideas/_card_fragment.html`` draws, value for value (hashable: the cache key)."""
+
+    id: int
+    item: bool  # wrapped in its live list item (the board), not alone (htmx, oob, my ideas)
+    oob: bool
+    back: str | None  # where a vote returns to
+    columns: tuple  # the idea's stored values: its live version's input, with has_voted
+    has_voted: bool
+    title: str
+    status: IdeaStatus
+    author_name: str
+    where: str
+    created_iso: str
+    created_when: str
+    comment_count: int
+    is_hidden: bool
+    hidden_automatically: bool
+    body_html: str  # its excerpt is drawn from it (the ``excerpt`` filter)
+    tags: tuple[tuple[str, str], ...]  # (slug, name)
+    takes_votes: bool
+    vote_count: int
+    merged_into_id: int | None
+    script_root: str
+
+    def live_version(self) -> str:
+        return live_events.version_of_values((*self.columns, self.has_voted))
+
 
 def init_app(app: Flask) -> None:
-    size = app.config["POST_FRAGMENT_CACHE"]
+    size = app.config["FRAGMENT_CACHE"]
     template = app.jinja_env.get_template  # looked up at render time: templates may reload
 
-    def render(view: PostView) -> Markup:
-        # the live version the page sends back when it catches up: computed only on a miss
-        version = live_events.version_of_values(view.columns)
-        html = template(TEMPLATE).render(v=view, version=version)  # autoescaped, as any page
-        return Markup(html)  # noqa: S704 - a rendered template, not text
+    def kept(name: str) -> Callable[[Any], Markup]:
+        def render(view) -> Markup:
+            # the live version the page sends back when it catches up: computed on a miss only
+            html = template(name).render(v=view, version=view.live_version(), csrf=CSRF_MARKER)
+            return Markup(html)  # noqa: S704 - a rendered template (autoescaped), not text
 
-    app.extensions["post_fragments"] = lru_cache(maxsize=size)(render) if size else render
+        return lru_cache(maxsize=size)(render) if size else render
+
+    app.extensions["fragments"] = {POST_TEMPLATE: kept(POST_TEMPLATE),
+                                   CARD_TEMPLATE: kept(CARD_TEMPLATE)}  # fmt: skip
     app.add_template_global(post_html, "post_html")
+    app.add_template_global(idea_card, "idea_card")
+    app.add_template_filter(excerpt, "excerpt")
+
+
+def _kept(name: str, view) -> Markup:
+    return current_app.extensions["fragments"][name](view)
 
 
 def post_html(
@@ -93,7 +145,7 @@ def post_html(
     """``post`` of ``thread`` as the signed-in member sees it (``item``: in its live item)."""
     member = current_user._get_current_object()  # type: ignore[attr-defined]
     view = post_view(member, post, thread, item=bool(item), oob=bool(oob), arriving=bool(arriving))
-    return current_app.extensions["post_fragments"](view)
+    return _kept(POST_TEMPLATE, view)
 
 
 def post_view(
@@ -168,6 +220,50 @@ def post_view(
         moderating=moderating,
         script_root=request.script_root,
     )
+
+
+def idea_card(
+    idea: Idea, voted: Any, *, back: Any = None, item: Any = False, oob: Any = False
+) -> Markup:
+    """``idea``'s card as the signed-in member sees it (``voted``: the ids they voted for)."""
+    view = card_view(idea, idea.id in voted, back=back or None, item=bool(item), oob=bool(oob))
+    html = _kept(CARD_TEMPLATE, view)
+    return html.replace(CSRF_MARKER, csrf_token()) if view.takes_votes else html
+
+
+def card_view(
+    idea: Idea, has_voted: bool, *, back: str | None, item: bool, oob: bool
+) -> IdeaCardView:
+    """Every value an idea's card depends on, for a member who did (not) vote for it."""
+    return IdeaCardView(
+        id=idea.id,
+        item=item,
+        oob=oob,
+        back=back,
+        columns=live_events.columns(idea),
+        has_voted=has_voted,
+        title=idea.title,
+        status=idea.status,
+        author_name=idea.author.display_name,
+        where=idea.region.name if idea.region else "National",
+        created_iso=_iso(idea.created_at),
+        created_when=_when(idea.created_at),
+        comment_count=idea.comment_count,
+        is_hidden=idea.is_hidden,
+        hidden_automatically=bool(idea.hidden_automatically),
+        body_html=idea.body_html,
+        tags=tuple((tag.slug, tag.name) for tag in idea.tags),
+        takes_votes=idea.takes_votes,
+        vote_count=idea.vote_count,
+        merged_into_id=idea.merged_into_id,
+        script_root=request.script_root,
+    )
+
+
+@lru_cache(maxsize=1024)
+def excerpt(body_html: str) -> str:
+    """An idea's excerpt (``Idea.excerpt``), worked out once for a description."""
+    return idea_excerpt(body_html)
 
 
 def _badge(author: Member) -> str | None:
