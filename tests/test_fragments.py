@@ -9,14 +9,16 @@ import sqlalchemy as sa
 from jinja2 import meta
 
 from forum.extensions import db
-from forum.models import Post
+from forum.models import Post, Thread
 from forum.services.people import mutes
 from forum.views.fragments import (
     CARD_TEMPLATE,
     CSRF_MARKER,
     POST_TEMPLATE,
+    ROW_TEMPLATE,
     IdeaCardView,
     PostView,
+    ThreadRowView,
 )
 from tests import factories
 from tests.conftest import sign_in_as
@@ -46,7 +48,8 @@ def _cache(app, template=POST_TEMPLATE):
 
 
 @pytest.mark.parametrize(
-    "template, view", [(POST_TEMPLATE, PostView), (CARD_TEMPLATE, IdeaCardView)]
+    "template, view",
+    [(POST_TEMPLATE, PostView), (CARD_TEMPLATE, IdeaCardView), (ROW_TEMPLATE, ThreadRowView)],
 )
 def test_the_kept_templates_read_nothing_but_their_view(app, template, view):
     """What makes the kept copies safe: the HTML is a function of the view alone (the reader's
@@ -112,6 +115,29 @@ def test_an_edited_post_is_shown_as_edited_at_once(app, new_client, member):
     page = _page(reader, thread)
     assert "A calm reply about swimming." in page and "about walking" not in page
     assert "edited" in page
+
+
+def test_a_thread_row_is_new_for_its_reader_only_and_hidden_for_everyone_at_once(
+    app, member, moderator, new_client
+):
+    with app.app_context():
+        other = factories.member(display_name="Gregor")  # joined before it was started
+    _author, thread = _thread(app)
+    with app.app_context():
+        slug = db.session.get(Thread, thread.id).forum.slug
+    reader, newcomer = sign_in_as(new_client(), member), sign_in_as(new_client(), other)
+    _page(reader, thread)  # read it
+
+    def row(client) -> str:
+        page = client.get(f"/forums/{slug}").get_data(as_text=True)
+        return re.search(rf'<li id="thread-{thread.id}".*?</li>', page, re.S).group(0)
+
+    assert "tag-new" not in row(reader) and "tag-new" in row(newcomer)
+    with app.test_request_context(method="POST"):
+        factories.act(moderator, "thread", thread.id, "hide", reason="Off topic")
+    for client in (reader, newcomer):
+        assert "A thread hidden by a moderator." in row(client)
+        assert "Weekend plans" not in row(client)
 
 
 # --- idea cards ---------------------------------------------------------------------------------

@@ -131,9 +131,9 @@ def thread_updates(slug: str):
     return render_template("forums/_thread_rows.html", rows=rows, changed=changed, gone=gone)
 
 
-@bp.app_template_global("live_row_version")
 def row_version(row: listing.ThreadRow) -> str:
-    """A thread's row as this member sees it changes with the thread and their read state."""
+    """A thread's row as this member sees it changes with the thread and their read state
+    (the version its kept HTML carries: ``fragments.ThreadRowView.live_version``)."""
     return events.version(row.thread, row.state, row.mode)
 
 

@@ -1,11 +1,12 @@
-"""Posts and idea cards as HTML, rendered once for every reader who sees them the same way
-(issue 16).
+"""Posts, thread rows and idea cards as HTML, rendered once for every reader who sees them the
+same way (issue 16).
 
-A thread page draws twenty posts and the ideas board twenty cards, and their templates were
-most of those pages' time. Here an item is first reduced to a view (``PostView``,
-``IdeaCardView``): every value its HTML depends on, the reader's part included (is it theirs,
-do they moderate it, how their content warning choices show it, did they mute its author, is
-it new for them, may they message its author, did they vote for it). The HTML is then a pure
+A thread page draws twenty posts, a forum twenty-five thread rows and the ideas board twenty
+cards, and their templates were most of those pages' time. Here an item is first reduced to a
+view (``PostView``, ``ThreadRowView``, ``IdeaCardView``): every value its HTML depends on,
+the reader's part included (is it theirs, do they moderate it, how their content warning
+choices show it, did they mute its author, is it new for them, may they message its author,
+did they vote for it, have they read it). The HTML is then a pure
 function of that view (its template reads nothing but ``v``, ``url_for`` and the live
 ``version`` computed from ``v``), so it is kept in a bounded in-process cache keyed by the
 view itself. The one per-session value, a vote form's CSRF token, is a marker in the kept
@@ -34,11 +35,13 @@ from forum.models import Idea, IdeaStatus, Member, Post, Thread
 from forum.models.idea import excerpt_of as idea_excerpt
 from forum.services import scope
 from forum.services.forums import content_warnings, threads
+from forum.services.forums.listing import ThreadRow
 from forum.services.live import events as live_events
 from forum.services.messages import conversations
 
 POST_TEMPLATE = "forums/_post_fragment.html"
 CARD_TEMPLATE = "ideas/_card_fragment.html"
+ROW_TEMPLATE = "forums/_row_fragment.html"
 # Stands for the CSRF token in kept HTML: random, so no text a member writes can contain it.
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 
@@ -116,6 +119,37 @@ class IdeaCardView(NamedTuple):
         return live_events.version_of_values((*self.columns, self.has_voted))
 
 
+class ThreadRowView(NamedTuple):
+    """What ``forums/_row_fragment.html`` draws, value for value (hashable: the cache key)."""
+
+    id: int
+    oob: bool
+    columns: tuple  # the thread's stored values: its row's live version's input, with state, mode
+    state: str  # "new" (never opened), "updated" (new replies since), "read"
+    mode: str  # content warnings: plain, show, ask or hide
+    body: str  # "hidden", "cw-hide" or "shown": what the row says
+    hidden_automatically: bool
+    warnings: str  # the warnings' sentence
+    title: str | None  # None: withheld from this reader ("Removed by its author")
+    new_posts: int | None
+    muted: bool
+    pinned: bool
+    locked: bool
+    is_held: bool
+    is_hidden: bool
+    is_removed: bool
+    author_name: str
+    reply_count: int
+    last_post_id: int
+    last_post_author: str | None
+    last_post_iso: str
+    last_post_when: str
+    script_root: str
+
+    def live_version(self) -> str:
+        return live_events.version_of_values((*self.columns, self.state, self.mode))
+
+
 def init_app(app: Flask) -> None:
     size = app.config["FRAGMENT_CACHE"]
     template = app.jinja_env.get_template  # looked up at render time: templates may reload
@@ -128,9 +162,10 @@ def init_app(app: Flask) -> None:
 
         return lru_cache(maxsize=size)(render) if size else render
 
-    app.extensions["fragments"] = {POST_TEMPLATE: kept(POST_TEMPLATE),
-                                   CARD_TEMPLATE: kept(CARD_TEMPLATE)}  # fmt: skip
+    app.extensions["fragments"] = {name: kept(name) for name in (POST_TEMPLATE, CARD_TEMPLATE,
+                                                                 ROW_TEMPLATE)}  # fmt: skip
     app.add_template_global(post_html, "post_html")
+    app.add_template_global(thread_row_html, "thread_row_html")
     app.add_template_global(idea_card, "idea_card")
     app.add_template_filter(excerpt, "excerpt")
 
@@ -218,6 +253,49 @@ def post_view(
         opening=opening,
         revisions=bool(post.edited_at) and threads.may_read_revisions(member, post, region_id),
         moderating=moderating,
+        script_root=request.script_root,
+    )
+
+
+def thread_row_html(row: ThreadRow, *, oob: Any = False) -> Markup:
+    """A thread's row in its forum's list as the signed-in member sees it."""
+    member = current_user._get_current_object()  # type: ignore[attr-defined]
+    return _kept(ROW_TEMPLATE, row_view(member, row, oob=bool(oob)))
+
+
+def row_view(member: Member, row: ThreadRow, *, oob: bool) -> ThreadRowView:
+    """Every value a thread's row depends on, for ``member``."""
+    t = row.thread
+    if t.is_hidden and not scope.sees_hidden(member, t.author_id, t.forum.region_id):
+        body = "hidden"
+    elif row.mode == "hide":
+        body = "cw-hide"
+    else:
+        body = "shown"
+    last_author = t.last_post_author
+    return ThreadRowView(
+        id=t.id,
+        oob=oob,
+        columns=live_events.columns(t),
+        state=row.state,
+        mode=row.mode,
+        body=body,
+        hidden_automatically=bool(t.hidden_automatically),
+        warnings=content_warnings.sentence(t.warnings) if t.warnings else "",
+        title=None if t.title_withheld_from(member) else t.title,
+        new_posts=t.new_posts,
+        muted=t.watch_level == "muted",
+        pinned=t.pinned,
+        locked=t.locked,
+        is_held=t.is_held,
+        is_hidden=t.is_hidden,
+        is_removed=t.is_removed,
+        author_name=t.author.display_name,
+        reply_count=t.reply_count,
+        last_post_id=t.last_post_id or 0,
+        last_post_author=last_author.display_name if last_author else None,
+        last_post_iso=_iso(t.last_post_at),
+        last_post_when=_when(t.last_post_at),
         script_root=request.script_root,
     )
 
