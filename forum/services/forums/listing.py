@@ -68,27 +68,21 @@ def _unread_counts_statement(hiding: bool) -> sa.Select:
     read = so.aliased(ThreadRead)
     hidden = visibility.warned_clause(sa.bindparam("hidden", expanding=True)) if hiding else (
         sa.false())  # fmt: skip
-    return (
+    viewer: sa.BindParameter[int] = sa.bindparam(scope.VIEWER_ID)
+    counted = (
         sa.select(Thread.forum_id, sa.func.count())
-        .outerjoin(
-            read,
-            sa.and_(read.thread_id == Thread.id, read.member_id == sa.bindparam(scope.VIEWER_ID)),
-        )
+        .outerjoin(read, sa.and_(read.thread_id == Thread.id, read.member_id == viewer))
         .where(
             Thread.forum_id.in_(sa.bindparam("forum_ids", expanding=True)),
             visibility.unread_since_clause(sa.bindparam("horizon"), read.last_read_post_id),
             sa.not_(hidden),
             Thread.held_at.is_(None),
             Thread.hidden_at.is_(None),
-            # a thread the member muted (or whose forum they muted) is never "new" for them
-            sa.not_(
-                watching.at_level(
-                    WatchLevel.MUTED, Thread.id, Thread.forum_id, sa.bindparam(scope.VIEWER_ID)
-                )
-            ),
         )
         .group_by(Thread.forum_id)
     )
+    # a thread the member muted (or whose forum they muted) is never "new" for them
+    return watching.unmuted(counted, viewer)
 
 
 # The index's statements are built once (per kind of member for the forums it lists), with
