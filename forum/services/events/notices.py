@@ -77,7 +77,9 @@ def _queue(member: Member, event: Event, template: str, **context) -> None:
 
 
 def _shown(member: Member) -> sa.ColumnElement[bool]:
-    return Notification.event_id.in_(sa.select(Event.id).where(access.visible_clause(member)))
+    # asked of each notification's own event (see forums.threads._reply_shown)
+    visible = sa.select(Event.id).where(Event.id == Notification.event_id)
+    return visible.where(access.visible_clause(member)).exists()
 
 
 def _describe(group: kinds.Group) -> tuple[str, str]:

@@ -683,12 +683,15 @@ def _notify_reply(post: Post, thread: Thread) -> None:
 
 def _reply_shown(member: Member) -> sa.ColumnElement[bool]:
     """A reply notification stays while its post is one ``member`` may read as it was written:
-    in a forum they see, in a thread they may open, neither hidden, held nor removed."""
+    in a forum they see, in a thread they may open, neither hidden, held nor removed. Asked of
+    each notification's own post (EXISTS on its id), not as a list of every readable post:
+    PostgreSQL would build that list from all of them for every count of the bell."""
     readable = (
         sa.select(Post.id)
         .join(Thread, Thread.id == Post.thread_id)
         .join(Forum, Forum.id == Thread.forum_id)
         .where(
+            Post.id == Notification.post_id,
             visibility.visible_forums_clause(member),
             thread_shown_clause(member),
             Post.hidden_at.is_(None),
@@ -696,7 +699,7 @@ def _reply_shown(member: Member) -> sa.ColumnElement[bool]:
             Post.deleted_at.is_(None),
         )
     )
-    return Notification.post_id.in_(readable)
+    return readable.exists()
 
 
 def _describe_replies(group: kinds.Group) -> tuple[str, str]:

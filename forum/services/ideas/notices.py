@@ -27,8 +27,11 @@ def status_changed(idea: Idea, change_id: int, moderator_id: int) -> None:
 
 
 def _shown(member: Member) -> sa.ColumnElement[bool]:
-    visible = sa.select(Idea.id).where(access.visible_clause(member), Idea.hidden_at.is_(None))
-    return Notification.idea_id.in_(visible)
+    # asked of each notification's own idea (see forums.threads._reply_shown)
+    visible = sa.select(Idea.id).where(
+        Idea.id == Notification.idea_id, access.visible_clause(member), Idea.hidden_at.is_(None)
+    )
+    return visible.exists()
 
 
 def _describe_comments(group: kinds.Group) -> tuple[str, str]:
