@@ -1,12 +1,12 @@
-"""Posts and idea cards are rendered once for every reader who sees them the same way (issue
-16), and a kept copy is never served to someone who should see it otherwise, nor after the
-item changed."""
+"""Posts, thread rows and idea cards are rendered once for every reader who sees them the
+same way (issue 16), and a kept copy is never served to someone who should see it otherwise,
+nor after the item changed."""
 
 import re
 
 import pytest
 import sqlalchemy as sa
-from jinja2 import meta
+from jinja2 import nodes
 
 from forum.extensions import db
 from forum.models import Post, Thread
@@ -47,17 +47,34 @@ def _cache(app, template=POST_TEMPLATE):
     return app.extensions["fragments"][template]
 
 
+def _names_read(app, template: str) -> tuple[set[str], list[str]]:
+    """The names ``template`` reads that it did not set itself (variables, globals), macro
+    bodies included, and the templates it imports."""
+    tree = app.jinja_env.parse(app.jinja_loader.get_source(app.jinja_env, template)[0])
+    loaded = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "load"}
+    own = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    own |= {m.name for m in tree.find_all(nodes.Macro)}
+    own |= {i.target for i in tree.find_all(nodes.Import)}
+    for imported in tree.find_all(nodes.FromImport):
+        own |= {n[1] if isinstance(n, tuple) else n for n in imported.names}
+    imports = [i.template.value for i in tree.find_all((nodes.Import, nodes.FromImport))]
+    assert not list(tree.find_all(nodes.Include)), f"{template}: an include could read more"
+    return loaded - own, imports
+
+
 @pytest.mark.parametrize(
     "template, view",
     [(POST_TEMPLATE, PostView), (CARD_TEMPLATE, IdeaCardView), (ROW_TEMPLATE, ThreadRowView)],
 )
 def test_the_kept_templates_read_nothing_but_their_view(app, template, view):
     """What makes the kept copies safe: the HTML is a function of the view alone (the reader's
-    part included), so the same view can only ever mean the same HTML."""
-    source = app.jinja_loader.get_source(app.jinja_env, template)[0]
-    read = meta.find_undeclared_variables(app.jinja_env.parse(source))
+    part included), so the same view can only ever mean the same HTML. The macros they import
+    read nothing but their arguments and pure helpers."""
+    read, imports = _names_read(app, template)
     assert "v" in read and read <= {"v", "version", "url_for", "csrf"}
-    assert "include" not in source  # an included template could read more
+    for macros in imports:
+        read, deeper = _names_read(app, macros)
+        assert read <= {"url_for", "live_version", "loop"} and not deeper, macros
     assert "columns" in view._fields  # every stored value of the item is in the key
 
 
