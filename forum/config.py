@@ -110,7 +110,7 @@ class Defaults:
     # Posts and idea cards rendered once for every reader who sees them the same way
     # (views/fragments.py): how many of each to keep per process (a few KB each); 0 renders
     # every one every time.
-    FRAGMENT_CACHE = 1024
+    FRAGMENT_CACHE = 512
 
     PASSWORD_RESET_HOURS = 2
     EMAIL_CHANGE_HOURS = 24
