@@ -182,20 +182,24 @@ def run_pending(app: Flask, *, include_scheduled: bool = True, limit: int = 10_0
     return ran
 
 
-def consumer(app: Flask, *, workers: int | None = None) -> Consumer:
+def consumer(app: Flask, *, workers: int | None = None, **options: Any) -> Consumer:
     """A Huey consumer for the app's queue: threads that run jobs, and the periodic scheduler.
-    ``run()`` is ``flask jobs worker``; ``start_beside`` runs one beside the web server."""
+    ``run()`` is ``flask jobs worker``; ``start_beside`` runs one beside the web server.
+    ``options`` go to Huey's consumer (``max_delay``: the longest pause between two looks at
+    an empty queue, 10 s by default)."""
     count = workers or app.config["JOBS_WORKERS"]
-    return huey_of(app).create_consumer(workers=count, worker_type="thread", periodic=True)
+    return huey_of(app).create_consumer(
+        workers=count, worker_type="thread", periodic=True, **options
+    )
 
 
-def start_beside(app: Flask, *, workers: int | None = None) -> Consumer:
+def start_beside(app: Flask, *, workers: int | None = None, **options: Any) -> Consumer:
     """Start a worker in this process, beside the web server (``flask start``, the browser
     tests). Huey's consumer takes over the process's signals; they are given back to the
     server, which stops the worker (``stop()``) when it stops."""
     names = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
     saved = {name: signal.getsignal(name) for name in names}
-    worker = consumer(app, workers=workers)
+    worker = consumer(app, workers=workers, **options)
     worker.start()
     for name, handler in saved.items():
         signal.signal(name, handler)

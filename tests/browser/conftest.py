@@ -81,7 +81,8 @@ def live_app(database_url, tmp_path_factory):
         )
     )
     app.extensions["test_jobs_gate"] = JobsGate(jobs.huey_of(app))
-    worker = jobs.start_beside(app, workers=1)  # the jobs run as they would in `make run`
+    # the jobs run as they would in `make run`, looking at the queue at least twice a second
+    worker = jobs.start_beside(app, workers=1, max_delay=0.5)
     app.extensions["test_jobs_worker"] = worker
     yield app
     _stop_worker(app)
@@ -119,6 +120,14 @@ class JobsGate:
         with self.changed:
             self.running -= 1
             self.changed.notify_all()
+
+    def idle(self, huey, timeout: float = 15) -> None:
+        """Wait until the worker has run every job waiting now (and those they queued)."""
+        with self.changed:
+            done = self.changed.wait_for(
+                lambda: self.running == 0 and huey.pending_count() == 0, timeout=timeout
+            )
+        assert done, "the live worker did not finish its jobs"
 
     @contextlib.contextmanager
     def shut(self):
@@ -170,6 +179,11 @@ class Site:
     def call(self, fn, *args, **kwargs):
         with self.app.test_request_context(method="POST"):  # takes the writers' turn (SQLite)
             return fn(*args, **kwargs)
+
+    def jobs_done(self) -> None:
+        """Wait until the jobs queued so far have run (a post's fan-out to its watchers, say),
+        so that what the test does next cannot race them."""
+        self.app.extensions["test_jobs_gate"].idle(jobs.huey_of(self.app))
 
     def outbox(self):
         import sqlalchemy as sa
