@@ -9,7 +9,6 @@ from flask_login import current_user
 from forum.models import utcnow
 from forum.services import scope, site_settings
 from forum.services.forums import manage as forums_manage
-from forum.services.forums import threads
 from forum.services.moderation import review_queue
 from forum.services.network import crisis_contacts
 from forum.services.notifications import inbox
@@ -26,7 +25,6 @@ def init_app(app: Flask) -> None:
     # Rules the templates ask, from the services that own them (templates never restate them).
     app.add_template_global(scope.sees_hidden, "sees_hidden")
     app.add_template_global(_notification_count, "notification_count")
-    app.add_template_global(threads.may_read_revisions, "may_read_revisions")
     app.add_template_global(_discuss_url, "discuss_url")
     # The places to turn to in a crisis, as administrators keep them (pages and mails alike).
     app.add_template_global(crisis_contacts.crisis_contacts, "crisis_contacts")
