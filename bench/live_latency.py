@@ -58,7 +58,7 @@ def parse_args() -> argparse.Namespace:
 
 def seed(url: str, instance: Path, subscribers: int) -> list[Session]:
     """Migrate the fresh database; a network and one moderator per subscriber, signed in."""
-    from flask_migrate import upgrade
+    from forum import migrating
 
     app = create_app(
         {
@@ -73,7 +73,7 @@ def seed(url: str, instance: Path, subscribers: int) -> list[Session]:
         }
     )
     with app.app_context():
-        upgrade(directory=str(ROOT / "migrations"))
+        migrating.upgrade()
         factories.network("Bench Network")
         people = [factories.member(role="moderator") for _ in range(subscribers)]
     sessions = [Session(app, person) for person in people]

@@ -20,11 +20,10 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from forum import create_app
+from forum import create_app, migrating
 from forum.devdata import benchdata
 from forum.extensions import db
 from forum.models import EmailMode, Member, OutboxMail, Thread
@@ -51,7 +50,7 @@ def main() -> None:
         }
     )
     with app.app_context():
-        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+        migrating.upgrade()
     sizes = benchdata.Sizes(
         members=args.members, threads=args.threads, posts=args.posts, ideas=500, votes=5000
     )

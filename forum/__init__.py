@@ -39,22 +39,13 @@ def _env_instance():
 
 
 def register_extensions(app: Flask) -> None:
-    from forum import models  # registers the whole schema, for Alembic too
-    from forum.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from forum import models  # noqa: F401  (registers the whole schema)
+    from forum.extensions import csrf, db, htmx, limiter, login_manager
     from forum.services import database, sign_ins
     from forum.services.people import accounts
 
     db.init_app(app)
     database.tune_sqlite(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(config.ROOT / "migrations"),
-        render_as_batch=True,
-        compare_type=True,
-        render_item=models.base.render_migration_item,
-        include_name=models.search.include_name,  # the search engines' own objects
-    )
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
@@ -200,6 +191,7 @@ def register_templates(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from forum import cli
+    from forum import cli, migrating
 
     cli.init_app(app)
+    migrating.init_app(app)  # ``flask db …``, Alembic loaded only when it runs

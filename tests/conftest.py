@@ -98,11 +98,11 @@ def redis_url() -> str:
 
 
 def _migrate(url: str, tmp_path_factory) -> None:
-    from flask_migrate import upgrade
+    from forum import migrating
 
     app = create_app(_test_config(url, tmp_path_factory.mktemp("migrate-instance")))
     with app.app_context():
-        upgrade()
+        migrating.upgrade()
         db.engine.dispose()
 
 

@@ -359,9 +359,7 @@ def test_search_is_for_members_only(client):
 
 
 def test_upgrading_fills_the_index_from_what_was_already_written(tmp_path):
-    from flask_migrate import upgrade
-
-    from forum import create_app
+    from forum import create_app, migrating
 
     app = create_app(
         {
@@ -372,7 +370,7 @@ def test_upgrading_fills_the_index_from_what_was_already_written(tmp_path):
         }
     )
     with app.app_context():
-        upgrade(revision="0006_sign_ins")
+        migrating.upgrade(revision="0006_sign_ins")
         with db.engine.begin() as connection:
             for statement in (
                 "INSERT INTO members (id, email, display_name, password_hash, organisation, "
@@ -390,7 +388,7 @@ def test_upgrading_fills_the_index_from_what_was_already_written(tmp_path):
                 "'2026-01-01 00:00:00', '', '', 'x', '<p>Tallow &amp; <em>wicks</em></p>', 2, '')",
             ):
                 connection.execute(sa.text(statement))
-        upgrade()
+        migrating.upgrade()
         with db.engine.connect() as connection:
             found = connection.execute(
                 sa.text(

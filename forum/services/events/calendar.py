@@ -9,9 +9,9 @@ link is never in a calendar: it is on the event page, for members booked, near t
 from __future__ import annotations
 
 import hmac
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import icalendar
 import sqlalchemy as sa
 from flask import current_app, url_for
 
@@ -19,6 +19,9 @@ from forum.extensions import db
 from forum.models import Booking, BookingStatus, CalendarFeed, Event, Member, MemberStatus
 from forum.services import tokens
 from forum.services.events import access
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//peer-forum//events//EN"
 
@@ -29,6 +32,8 @@ def _uid(event: Event) -> str:
 
 
 def _component(event: Event) -> icalendar.Event:
+    import icalendar  # here, not at the top: 3 MB a worker loads only when a calendar is asked for
+
     zone = ZoneInfo(event.timezone)
     item = icalendar.Event()
     item.add("uid", _uid(event))
@@ -49,6 +54,8 @@ def _component(event: Event) -> icalendar.Event:
 
 
 def _calendar(events: list[Event], name: str) -> bytes:
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
