@@ -127,3 +127,46 @@ def test_unread_counts_on_the_index_count_only_visible_threads(app, new_client):
 def test_unknown_forum_thread_and_post_are_404(member_client):
     for url in ("/forums/nowhere", "/threads/999", "/posts/999", "/threads/999/posts"):
         assert member_client.get(url).status_code == 404
+
+
+def test_the_rule_read_in_sql_for_many_members_agrees_with_the_rule_for_one(app, ctx):
+    """``member_sees_forum_clause`` (who on a page may be messaged) reads a member's role and
+    regions in SQL; for every kind of member it gives exactly the forums of
+    ``visible_forums_clause``, the rule every list and page goes through."""
+    import sqlalchemy as sa
+
+    from forum.extensions import db
+    from forum.models import Forum, Member
+    from forum.services.forums import manage, visibility
+
+    factories.forum(region_name="Lothian", audience="region")
+    factories.forum(region_name="Highland", audience="region")
+    factories.forum(region_name="Greater Glasgow and Clyde", audience="everyone")
+    room = manage.save_forum(name="Moderators' room", description="For moderators.")
+    room.staff_only = True
+    db.session.commit()
+    people = [
+        factories.member(region_name="Lothian"),
+        factories.member(region_name=None),
+        factories.member(
+            role="moderator", region_name="Greater Glasgow and Clyde", moderates=("Highland",)
+        ),
+        factories.member(role="moderator", region_name=None),
+        factories.member(role="admin", region_name="Lothian"),
+        factories.member(role="moderator", region_name="Lothian", status="suspended"),
+    ]
+    kinds = set()
+    for person in people:
+        one = set(
+            db.session.scalars(sa.select(Forum.id).where(visibility.visible_forums_clause(person)))
+        )
+        many = set(
+            db.session.scalars(
+                sa.select(Forum.id)
+                .join(Member, Member.id == person.id)
+                .where(visibility.member_sees_forum_clause())
+            )
+        )
+        assert many == one, person
+        kinds.add(frozenset(one))
+    assert len(kinds) >= 4  # the people above do see different forums

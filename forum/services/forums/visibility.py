@@ -27,6 +27,7 @@ from forum.models import (
     Forum,
     ForumAudience,
     Member,
+    MemberStatus,
     ModeratorRegion,
     Role,
     Thread,
@@ -68,6 +69,30 @@ def sees_forum_clause(forum: Forum) -> sa.ColumnElement[bool]:
         sa.and_(moderator, ~regions.exists()),
         sa.and_(moderator, regions.where(ModeratorRegion.region_id == forum.region_id).exists()),
     )
+
+
+def member_sees_forum_clause() -> sa.ColumnElement[bool]:
+    """SQL condition on ``Member`` and ``Forum`` together: the member may see the forum. The
+    rule of ``visible_forums_clause`` with the member's role and regions read from the database
+    instead of from a loaded member, for a statement about many members whose kinds vary (who on
+    a page may be messaged) that is then the same statement whatever their mix."""
+    moderator = sa.and_(
+        Member.status == MemberStatus.ACTIVE, Member.role.in_([Role.MODERATOR, Role.ADMIN])
+    )
+    moderated = (
+        sa.select(ModeratorRegion.region_id)
+        .where(ModeratorRegion.moderator_id == Member.id)
+        .correlate_except(ModeratorRegion)  # the member and forum of the enclosing statement
+    )
+    every_region = sa.and_(moderator, sa.or_(Member.role == Role.ADMIN, ~moderated.exists()))
+    everyone = sa.and_(
+        Forum.audience == ForumAudience.EVERYONE, sa.or_(Forum.staff_only.is_(False), moderator)
+    )
+    their_region = sa.or_(
+        Forum.region_id == Member.region_id,
+        sa.and_(moderator, moderated.where(ModeratorRegion.region_id == Forum.region_id).exists()),
+    )
+    return sa.or_(every_region, everyone, their_region)
 
 
 def restricted_regions() -> sa.Select:

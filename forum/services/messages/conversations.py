@@ -152,49 +152,40 @@ def messageable(sender: Member, others: Iterable[Member]) -> set[int]:
         wanted = {i: o for i, o in wanted.items() if o.is_moderator}
     if not wanted:
         return set()
-    # Members of one shape see the same forums: one part of the statement for each shape,
-    # and the statement kept for the sender's shape and theirs, the ids bound.
-    groups: dict[tuple, list[Member]] = {}
-    for _other_id, other in sorted(wanted.items()):
-        groups.setdefault(scope.shape(other), []).append(other)
-    key = (scope.shape(sender), *groups)
-    shown = [members[0] for members in groups.values()]
-    statement = _messageable_statements.get(key, lambda: _messageable_statement(sender, shown))
-    values = {f"others_{n}": [o.id for o in members] for n, members in enumerate(groups.values())}
-    return set(db.session.scalars(statement, {scope.VIEWER_ID: sender.id, **values}))
+    statement = _messageable_statements(sender)
+    values = {scope.VIEWER_ID: sender.id, "others": sorted(wanted)}
+    return set(db.session.scalars(statement, values))
 
 
-def _messageable_statement(sender: Member, shapes: list[Member]) -> sa.CompoundSelect:
-    """``messageable``'s statement: a part per shape of member (``shapes``, one of each), the
-    members' ids bound as ``others_<n>``, the sender's id as ``scope.VIEWER_ID``."""
-    me = scope.viewer(sender)
-    parts = []
-    for n, other in enumerate(shapes):
-        muted = sa.or_(
-            sa.and_(Mute.muter_id == me.id, Mute.muted_id == Member.id),
-            sa.and_(Mute.muter_id == Member.id, Mute.muted_id == me.id),
-        )
-        shared = sa.exists().where(
-            Forum.archived_at.is_(None),
-            visibility.visible_forums_clause(me),
-            visibility.visible_forums_clause(scope.viewer(other)),
-        )
-        rules = [
-            Member.id.in_(sa.bindparam(f"others_{n}", expanding=True)),
-            ~sa.exists().where(muted),
-            shared,
-        ]
-        if not sender.is_moderator:
-            rules.append(
-                ~sa.exists().where(
-                    MessageSetting.member_id == Member.id, MessageSetting.messages_off.is_(True)
-                )
+def _messageable_statement(me: Member) -> sa.Select:
+    """``messageable``'s statement for senders of ``me``'s shape (a ``Viewer``): the others'
+    ids bound as ``others``, the sender's as ``scope.VIEWER_ID``. What the others may see is
+    read in SQL (``member_sees_forum_clause``), so the statement is one per kind of sender,
+    not one per mix of authors on a page (which kept thousands of large statements)."""
+    muted = sa.or_(
+        sa.and_(Mute.muter_id == me.id, Mute.muted_id == Member.id),
+        sa.and_(Mute.muter_id == Member.id, Mute.muted_id == me.id),
+    )
+    shared = sa.exists().where(
+        Forum.archived_at.is_(None),
+        visibility.visible_forums_clause(me),
+        visibility.member_sees_forum_clause(),
+    )
+    rules = [
+        Member.id.in_(sa.bindparam("others", expanding=True)),
+        ~sa.exists().where(muted),
+        shared,
+    ]
+    if not me.is_moderator:
+        rules.append(
+            ~sa.exists().where(
+                MessageSetting.member_id == Member.id, MessageSetting.messages_off.is_(True)
             )
-        parts.append(sa.select(Member.id).where(*rules))
-    return sa.union_all(*parts)
+        )
+    return sa.select(Member.id).where(*rules)
 
 
-_messageable_statements: scope.Kept[sa.CompoundSelect] = scope.Kept()
+_messageable_statements: scope.ByShape[sa.Select] = scope.ByShape(_messageable_statement)
 
 
 # --- writing ------------------------------------------------------------------------------------
