@@ -107,6 +107,14 @@ class Defaults:
     LIVE_QUEUE_SIZE = 500  # events waiting for one slow stream before it is told to refresh
     LIVE_REDIS_PREFIX = "forum:live"  # Redis keys and channel; one per network sharing a Redis
 
+    # SQLite: connections one process opens at most (0: SQLAlchemy's own pool of 5 + 10). One
+    # process runs Python one thread at a time, so more connections than cores only add memory
+    # (each reading connection holds megabytes of search index while it works: 16 at once
+    # grew a worker by 40 MB) and contention: with 2, sixteen concurrent searches ran 60% more
+    # requests in the same time (issue 16). Requests beyond them wait for a free one. Tests
+    # keep SQLAlchemy's pool unless they set this.
+    SQLITE_CONNECTIONS = 2
+
     # Posts and idea cards rendered once for every reader who sees them the same way
     # (views/fragments.py): how many of each to keep per process (a few KB each); 0 renders
     # every one every time.
@@ -138,6 +146,7 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         raise ConfigError(f"FORUM_ENV must be development, production or testing, not {env!r}.")
     cfg["TESTING"] = cfg.get("TESTING", False) or env == "testing"
     cfg["SQLALCHEMY_DATABASE_URI"] = database_uri(cfg.get("DATABASE_URL"), Path(app.instance_path))
+    _sqlite_pool(cfg, asked="SQLITE_CONNECTIONS" in (overrides or {}))
     cfg["RATELIMIT_STORAGE_URI"] = cfg.get("REDIS_URL") or "memory://"
     cfg["REMEMBER_COOKIE_DURATION"] = timedelta(days=cfg["SIGN_IN_REMEMBERED_DAYS"])
     if isinstance(cfg.get("TRUSTED_HOSTS"), str):
@@ -152,6 +161,22 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         hosts = cfg.get("TRUSTED_HOSTS")
         production = env == "production" and hosts
         cfg["PUBLIC_URL"] = f"https://{hosts[0]}" if production else "http://127.0.0.1:5000"
+
+
+def _sqlite_pool(cfg, *, asked: bool) -> None:
+    """A SQLite file's pool: ``SQLITE_CONNECTIONS`` kept, none beyond. Not for an in-memory
+    database, nor for tests unless they ask (their threads may each hold one, idle in a
+    transaction, while a live server answers the browser)."""
+    uri, size = cfg["SQLALCHEMY_DATABASE_URI"], int(cfg["SQLITE_CONNECTIONS"] or 0)
+    if cfg["TESTING"] and not asked:
+        return
+    if size <= 0 or not uri.startswith("sqlite:///") or ":memory:" in uri:
+        return
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_size": size,
+        "max_overflow": 0,
+        **cfg.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
 
 
 def _production(app: Flask) -> None:

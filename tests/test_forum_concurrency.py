@@ -96,3 +96,39 @@ def test_the_same_reply_sent_twice_at_once_is_saved_once(app, member, member_cli
     assert sorted(statuses) == [302, 422]
     with app.app_context():
         assert db.session.get(Thread, thread.id).reply_count == 1
+
+
+def test_a_sqlite_process_opens_its_few_connections_and_every_reader_is_answered(
+    make_app, database_url
+):
+    """``SQLITE_CONNECTIONS``: on a SQLite file, one process holds at most that many
+    connections (more only cost memory); readers beyond them wait their turn, none fails."""
+    app = make_app(SQLITE_CONNECTIONS=2)
+    if not database_url.startswith("sqlite"):
+        assert "pool_size" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]  # PostgreSQL: its own
+        return
+    with app.app_context():
+        factories.network()
+        people = [factories.member(display_name=f"Reader {n}") for n in range(12)]
+        engine = db.engine
+    open_now, most = [0], [0]
+    lock = threading.Lock()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _out(*_args):
+        with lock:
+            open_now[0] += 1
+            most[0] = max(most[0], open_now[0])
+
+    @sa.event.listens_for(engine, "checkin")
+    def _in(*_args):
+        with lock:
+            open_now[0] -= 1
+
+    clients = [sign_in_as(app.test_client(), person) for person in people]
+    statuses = _all_at_once(
+        [lambda c=c: [c.get("/").status_code for _ in range(5)] for c in clients]
+    )
+    assert statuses == [[200] * 5] * 12
+    assert most[0] <= 2
+    assert engine.pool.size() == 2
