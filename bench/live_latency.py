@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import secrets
@@ -48,9 +49,11 @@ from tests.live_servers import Session, production_env  # noqa: E402
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--subscribers", type=int, default=200)
+    parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--events", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.05, help="seconds between events")
+    parser.add_argument("--page", default="/", help="page timed without and with the streams open")
+    parser.add_argument("--page-requests", type=int, default=200)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
     return parser.parse_args()
@@ -164,14 +167,36 @@ def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] if values else 0.0
 
 
-def measure(args: argparse.Namespace, port: int, broker, sessions) -> tuple[int, list, list]:
-    """Open the streams, publish, and wait for every delivery (or 30 s)."""
+def page_times(port: int, cookie: str, path: str, requests: int) -> list[float]:
+    """``requests`` GETs of ``path`` one after another on one kept-alive connection, in ms."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    times = []
+    try:
+        for _ in range(requests):
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}")
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        connection.close()
+    return times
+
+
+def measure(args: argparse.Namespace, port: int, broker, sessions) -> dict:
+    """Time the page alone; open the streams; time the page again; publish, and wait for
+    every delivery (or 30 s)."""
+    reader = sessions[0].cookie  # the page is read by one of the subscribers' people
+    alone = page_times(port, reader, args.page, args.page_requests)
     subscribers = Subscribers(port, sessions)
     subscribers.start()
     try:
         deadline = time.monotonic() + 120
         while subscribers.ready < args.subscribers and time.monotonic() < deadline:
             time.sleep(0.1)
+        beside = page_times(port, reader, args.page, args.page_requests)
         published: dict[str, float] = {}
         for _ in range(args.events):
             started = time.perf_counter()
@@ -191,7 +216,22 @@ def measure(args: argparse.Namespace, port: int, broker, sessions) -> tuple[int,
         for event_id in published
         for arrived in subscribers.arrivals.get(event_id, [])
     ]
-    return subscribers.ready, subscribers.errors, latencies
+    return {
+        "ready": subscribers.ready,
+        "errors": subscribers.errors,
+        "latencies": latencies,
+        "page_alone": alone,
+        "page_beside": beside,
+    }
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    return {
+        "p50": round(percentile(times, 50), 2),
+        "p90": round(percentile(times, 90), 2),
+        "p99": round(percentile(times, 99), 2),
+        "max": round(max(times, default=0.0), 2),
+    }
 
 
 def main() -> None:
@@ -209,28 +249,32 @@ def main() -> None:
             FORUM_LIVE_REDIS_PREFIX=prefix,
         )
         with Server("app", "forum:create_app()", env, tmp, "/help/urgent") as server:
-            ready, errors, latencies = measure(args, server.port, broker, sessions)
+            measured = measure(args, server.port, broker, sessions)
     finally:
         broker.close()
         redis.Redis.from_url(args.redis_url).delete(f"{prefix}:state", f"{prefix}:buffer")
         dbs.drop()
+    latencies, ready = measured["latencies"], measured["ready"]
+    alone, beside = _summary(measured["page_alone"]), _summary(measured["page_beside"])
     result = {
         "benchmark": "live_latency",
         "server": f"gunicorn -c gunicorn.conf.py (gevent, {WORKERS} workers, Redis)",
         "cpus": os.cpu_count(),
         "interval_s": args.interval,
         "subscribers_connected": ready,
-        "subscriber_errors": sorted(set(errors))[:5],
-        "subscriber_error_count": len(errors),
+        "subscriber_errors": sorted(set(measured["errors"]))[:5],
+        "subscriber_error_count": len(measured["errors"]),
         "events": args.events,
         "deliveries": len(latencies),
         "deliveries_expected": args.events * args.subscribers,
-        "latency_ms": {
-            "p50": round(percentile(latencies, 50), 2),
-            "p90": round(percentile(latencies, 90), 2),
-            "p99": round(percentile(latencies, 99), 2),
-            "max": round(max(latencies, default=0.0), 2),
-        },
+        "latency_ms": _summary(latencies),
+        # the same page, one request at a time, before the streams opened and while they
+        # are open (target: no slower than 2x)
+        "page": args.page,
+        "page_ms_alone": alone,
+        "page_ms_with_streams_open": beside,
+        "page_p50_ratio": round(beside["p50"] / alone["p50"], 2) if alone["p50"] else None,
+        "page_p99_ratio": round(beside["p99"] / alone["p99"], 2) if alone["p99"] else None,
     }
     output = json.dumps(result, indent=2)
     print(output)

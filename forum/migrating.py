@@ -44,7 +44,7 @@ def configure(app: Flask) -> Any:
 
 def upgrade(revision: str = "head") -> None:
     """Migrate the current app's database to ``revision`` (in an app context)."""
-    configure(current_app)
+    configure(current_app._get_current_object())  # type: ignore[attr-defined]
     from flask_migrate import upgrade as flask_migrate_upgrade
 
     flask_migrate_upgrade(revision=revision)
@@ -55,7 +55,10 @@ class _Commands(click.Group):
     Listing the app's commands (``flask --help``) shows only this group's help."""
 
     def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[no-untyped-def]
-        app = parent.ensure_object(ScriptInfo).load_app() if parent else current_app
+        if parent is None:
+            app = current_app._get_current_object()  # type: ignore[attr-defined]
+        else:
+            app = parent.ensure_object(ScriptInfo).load_app()
         configure(app)
         from flask_migrate.cli import db as commands
 
