@@ -14,8 +14,10 @@ from forum.services.people import mutes
 from forum.views.fragments import (
     CARD_TEMPLATE,
     CSRF_MARKER,
+    FORUM_TEMPLATE,
     POST_TEMPLATE,
     ROW_TEMPLATE,
+    ForumRowView,
     IdeaCardView,
     PostView,
     ThreadRowView,
@@ -64,7 +66,12 @@ def _names_read(app, template: str) -> tuple[set[str], list[str]]:
 
 @pytest.mark.parametrize(
     "template, view",
-    [(POST_TEMPLATE, PostView), (CARD_TEMPLATE, IdeaCardView), (ROW_TEMPLATE, ThreadRowView)],
+    [
+        (POST_TEMPLATE, PostView),
+        (CARD_TEMPLATE, IdeaCardView),
+        (ROW_TEMPLATE, ThreadRowView),
+        (FORUM_TEMPLATE, ForumRowView),
+    ],
 )
 def test_the_kept_templates_read_nothing_but_their_view(app, template, view):
     """What makes the kept copies safe: the HTML is a function of the view alone (the reader's
@@ -155,6 +162,48 @@ def test_a_thread_row_is_new_for_its_reader_only_and_hidden_for_everyone_at_once
     for client in (reader, newcomer):
         assert "A thread hidden by a moderator." in row(client)
         assert "Weekend plans" not in row(client)
+
+
+def test_a_forum_on_the_index_is_new_for_its_reader_only_and_its_hidden_thread_for_everyone(
+    app, member, moderator, new_client
+):
+    """The index's forum rows are kept too: the unread count and "Your region" stay each
+    reader's, and a latest thread a moderator hides goes from every reader's index at once."""
+    with app.app_context():
+        other = factories.member(display_name="Gregor", region_name="Highland")
+    _author, thread = _thread(app)
+    with app.app_context():
+        forum_id = db.session.get(Thread, thread.id).forum_id
+    reader, newcomer = sign_in_as(new_client(), member), sign_in_as(new_client(), other)
+    _page(reader, thread)  # read it
+
+    def row(client) -> str:
+        page = client.get("/").get_data(as_text=True)
+        return re.search(rf'<li class="forum-row[^"]*" id="forum-{forum_id}".*?</li>', page, re.S)[
+            0
+        ]
+
+    assert "with new posts" not in row(reader) and "1 with new posts" in row(newcomer)
+    assert "Weekend plans" in row(reader) and "Weekend plans" in row(newcomer)
+    assert _cache(app, FORUM_TEMPLATE).cache_info().hits > 0  # the other forums, kept
+    with app.test_request_context(method="POST"):
+        factories.act(moderator, "thread", thread.id, "hide", reason="Off topic")
+    for client in (reader, newcomer):
+        assert "a thread hidden by a moderator" in row(client)
+        assert "Weekend plans" not in row(client)
+    lothian = re.search(
+        r'<li class="forum-row[^"]*" id="forum-\d+">(?:(?!</li>).)*Lothian'
+        r"(?:(?!</li>).)*</li>",
+        reader.get("/").get_data(as_text=True),
+        re.S,
+    )
+    # a reader's own region is marked for them, and not for a reader from another one
+    forum = re.search(r'id="forum-(\d+)"', lothian[0])[1]
+    assert "Your region" in lothian[0]
+    theirs = re.search(
+        rf'id="forum-{forum}".*?</li>', newcomer.get("/").get_data(as_text=True), re.S
+    )
+    assert "Your region" not in theirs[0]
 
 
 # --- idea cards ---------------------------------------------------------------------------------

@@ -35,13 +35,14 @@ from forum.models import Idea, IdeaStatus, Member, Post, Thread
 from forum.models.idea import excerpt_of as idea_excerpt
 from forum.services import scope
 from forum.services.forums import content_warnings, threads
-from forum.services.forums.listing import ThreadRow
+from forum.services.forums.listing import ForumSummary, ThreadRow
 from forum.services.live import events as live_events
 from forum.services.messages import conversations
 
 POST_TEMPLATE = "forums/_post_fragment.html"
 CARD_TEMPLATE = "ideas/_card_fragment.html"
 ROW_TEMPLATE = "forums/_row_fragment.html"
+FORUM_TEMPLATE = "forums/_forum_fragment.html"
 # Stands for the CSRF token in kept HTML: random, so no text a member writes can contain it.
 CSRF_MARKER = f"csrf-{secrets.token_hex(16)}"
 
@@ -150,6 +151,32 @@ class ThreadRowView(NamedTuple):
         return live_events.version_of_values((*self.columns, self.state, self.mode))
 
 
+class ForumRowView(NamedTuple):
+    """What ``forums/_forum_fragment.html`` draws (a forum on the index), value for value."""
+
+    id: int
+    columns: tuple  # the forum's stored values
+    slug: str
+    name: str
+    description: str
+    unread: int
+    your_region: bool
+    members_only: str | None  # "Lothian members only", or None for a forum open to everyone
+    staff_only: bool
+    thread_count: int
+    post_count: int
+    latest: str  # "none", "withheld", "hidden", "hidden-auto", "cw-hide" or "shown"
+    latest_id: int
+    latest_title: str
+    latest_author: str | None
+    latest_iso: str
+    latest_when: str
+    script_root: str
+
+    def live_version(self) -> str:
+        return live_events.version_of_values(self.columns)
+
+
 def init_app(app: Flask) -> None:
     size = app.config["FRAGMENT_CACHE"]
     template = app.jinja_env.get_template  # looked up at render time: templates may reload
@@ -162,10 +189,11 @@ def init_app(app: Flask) -> None:
 
         return lru_cache(maxsize=size)(render) if size else render
 
-    app.extensions["fragments"] = {name: kept(name) for name in (POST_TEMPLATE, CARD_TEMPLATE,
-                                                                 ROW_TEMPLATE)}  # fmt: skip
+    kinds = (POST_TEMPLATE, CARD_TEMPLATE, ROW_TEMPLATE, FORUM_TEMPLATE)
+    app.extensions["fragments"] = {name: kept(name) for name in kinds}
     app.add_template_global(post_html, "post_html")
     app.add_template_global(thread_row_html, "thread_row_html")
+    app.add_template_global(forum_row_html, "forum_row_html")
     app.add_template_global(idea_card, "idea_card")
     app.add_template_filter(excerpt, "excerpt")
 
@@ -296,6 +324,50 @@ def row_view(member: Member, row: ThreadRow, *, oob: bool) -> ThreadRowView:
         last_post_author=last_author.display_name if last_author else None,
         last_post_iso=_iso(t.last_post_at),
         last_post_when=_when(t.last_post_at),
+        script_root=request.script_root,
+    )
+
+
+def forum_row_html(summary: ForumSummary) -> Markup:
+    """A forum's row on the index as the signed-in member sees it."""
+    member = current_user._get_current_object()  # type: ignore[attr-defined]
+    return _kept(FORUM_TEMPLATE, forum_view(member, summary))
+
+
+def forum_view(member: Member, summary: ForumSummary) -> ForumRowView:
+    """Every value a forum's row on the index depends on, for ``member``."""
+    f, t = summary.forum, summary.latest
+    if t is None:
+        latest = "none"
+    elif t.title_withheld_from(member):
+        latest = "withheld"
+    elif t.is_hidden and not scope.sees_hidden(member, t.author_id, f.region_id):
+        latest = "hidden-auto" if t.hidden_automatically else "hidden"
+    elif content_warnings.mode(member, t.warnings, t.author_id) == "hide":
+        latest = "cw-hide"
+    else:
+        latest = "shown"
+    shown = latest == "shown"
+    last_author = t.last_post_author if shown and t is not None else None
+    region = f.region.name if f.region else "Region"
+    return ForumRowView(
+        id=f.id,
+        columns=live_events.columns(f),
+        slug=f.slug,
+        name=f.name,
+        description=f.description or "",
+        unread=summary.unread,
+        your_region=bool(f.region_id and f.region_id == member.region_id),
+        members_only=f"{region} members only" if f.audience == "region" else None,
+        staff_only=bool(f.staff_only),
+        thread_count=f.thread_count,
+        post_count=f.post_count,
+        latest=latest,
+        latest_id=t.id if shown and t is not None else 0,
+        latest_title=t.title if shown and t is not None else "",
+        latest_author=last_author.display_name if last_author else None,
+        latest_iso=_iso(t.last_post_at) if t is not None else "",
+        latest_when=_when(t.last_post_at) if t is not None else "",
         script_root=request.script_root,
     )
 
