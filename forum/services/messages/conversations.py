@@ -161,7 +161,8 @@ def _messageable_statement(me: Member) -> sa.Select:
     """``messageable``'s statement for senders of ``me``'s shape (a ``Viewer``): the others'
     ids bound as ``others``, the sender's as ``scope.VIEWER_ID``. What the others may see is
     read in SQL (``member_sees_forum_clause``), so the statement is one per kind of sender,
-    not one per mix of authors on a page (which kept thousands of large statements)."""
+    not one per mix of authors on a page (up to 256 large statements kept, with their cache
+    keys: a process grew by 49 MB over 400 thread pages)."""
     muted = sa.or_(
         sa.and_(Mute.muter_id == me.id, Mute.muted_id == Member.id),
         sa.and_(Mute.muter_id == Member.id, Mute.muted_id == me.id),
