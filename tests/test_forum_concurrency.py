@@ -13,7 +13,7 @@ from forum.extensions import db
 from forum.models import Forum, Post, Thread
 from forum.services import database
 from tests import factories
-from tests.conftest import sign_in_as
+from tests.conftest import clean_database, sign_in_as
 
 
 def _all_at_once(jobs):
@@ -108,6 +108,7 @@ def test_a_sqlite_process_opens_its_few_connections_and_every_reader_is_answered
         assert "pool_size" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]  # PostgreSQL: its own
         return
     with app.app_context():
+        clean_database()
         factories.network()
         people = [factories.member(display_name=f"Reader {n}") for n in range(12)]
         engine = db.engine
